@@ -1,0 +1,22 @@
+import { integer, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
+import { datasets } from './datasets';
+
+/** One channel (contact) of a dataset, with its position in `coordFrame` (MNI mm for intracranial data). */
+export const channels = pgTable(
+  'channels',
+  {
+    datasetId: text('dataset_id')
+      .notNull()
+      .references(() => datasets.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    unit: text('unit').notNull().default('V'),
+    x: real('x'),
+    y: real('y'),
+    z: real('z'),
+    coordFrame: text('coord_frame').notNull().default('unknown'),
+    region: text('region'),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.index] })],
+);

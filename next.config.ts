@@ -1,0 +1,11 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Loaded by Node at run time, not bundled: PGlite reads its WASM files from its package folder, and one copy of
+  // each of these keeps the single database connection shared by route handlers and the job engine.
+  serverExternalPackages: ['@electric-sql/pglite', 'pg-boss', 'pg', 'drizzle-orm', '@auth/drizzle-adapter'],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;

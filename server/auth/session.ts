@@ -1,0 +1,9 @@
+import { redirect } from 'next/navigation';
+import { auth } from '.';
+
+/** For server components of signed-in pages: the user, or a redirect to sign-in that comes back here. */
+export async function requireUser(returnTo: string) {
+  const session = await auth();
+  if (!session?.user?.id) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return session.user as { id: string; name?: string | null; email?: string | null };
+}

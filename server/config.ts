@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { databaseConfigFromEnv, type DatabaseConfig } from '@/db/client';
+
+/** Everything the platform reads from its environment, resolved once. */
+export interface ServerConfig {
+  dataDir: string;
+  database: DatabaseConfig;
+  blobDir: string;
+  /** Run job workers in this process (embedded mode, or a worker process). */
+  runWorkers: boolean;
+  authSecret: string;
+  seedDemo: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_DATA_DIR ?? '.data');
+  const database = databaseConfigFromEnv(env, dataDir);
+  return {
+    dataDir,
+    database,
+    blobDir: path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_BLOB_DIR ?? path.join(dataDir, 'blobs')),
+    runWorkers: env.BRAINGLASS_WORKERS ? env.BRAINGLASS_WORKERS !== '0' : database.mode === 'embedded',
+    authSecret: env.AUTH_SECRET ?? persistentSecret(dataDir),
+    seedDemo: env.BRAINGLASS_SEED_DEMO ? env.BRAINGLASS_SEED_DEMO !== '0' : database.mode === 'embedded',
+  };
+}
+
+/** Without AUTH_SECRET, a secret kept in the data folder lets sessions survive restarts of a local install. */
+function persistentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,27 @@
+import { count } from 'drizzle-orm';
+import type { PgBoss } from 'pg-boss';
+import type { Db } from '@/db/client';
+import { users } from '@/db/schema';
+import { enqueueJob } from '@/server/jobs/service';
+import { signUp } from './accounts';
+import { createLab } from './labs';
+
+export const DEMO_EMAIL = 'demo@brainglass.local';
+export const DEMO_PASSWORD = 'brainglass-demo';
+
+/** On an empty database: a demo user, a demo lab, and a job that draws the demo dataset. */
+export async function seedDemo(db: Db, boss: PgBoss): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  if ((row?.n ?? 0) > 0) return false;
+  const user = await signUp(db, { name: 'Demo Scientist', email: DEMO_EMAIL, password: DEMO_PASSWORD });
+  const lab = await createLab(db, user.id, { name: 'Demo lab', description: 'Synthetic recordings with planted ground truth, to try every analysis.' });
+  await enqueueJob(db, boss, {
+    labId: lab.id,
+    kind: 'dataset.synthesize',
+    title: 'Generate the demo dataset',
+    params: { name: 'Synthetic iEEG (planted signatures)', seed: 1, trialsPerCategory: 20 },
+    createdBy: user.id,
+  });
+  console.log(`[brainglass] Demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+  return true;
+}
