@@ -112,7 +112,8 @@ function parseMarkerDate(s: string): Date | undefined {
 export async function openBrainVision(vhdr: ByteSource, resolve: SiblingResolver): Promise<BrainVisionReader> {
   const file = vhdr.name;
   const { ini } = await readText(vhdr, 'Header', /Brain ?Vision( Core| V-Amp)? Data( Exchange)? Header File,? Version [12]\.0/i);
-  const common = ini.has('common infos') ? 'Common Infos' : 'Common infos';
+  // Section names are matched case-insensitively, which also covers NeurOne's '[Common infos]'.
+  const common = 'Common Infos';
   const where = (section: string, v: IniValue, key: string) => `[${section}] ${key} (line ${v.line})`;
 
   const fmtEntry = get(file, ini, common, 'DataFormat');

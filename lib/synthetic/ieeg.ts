@@ -6,7 +6,8 @@
  * an alpha peak near 10 Hz and a white floor, with random amplitudes and phases per trial. Visual-area contacts add
  * a category-unspecific evoked potential. A planted effect scales the contact's own activity inside one
  * frequency band and time window by sqrt(powerRatio) on the trials of one category, so the band power there is
- * powerRatio times what it would have been, and nothing outside the band changes.
+ * powerRatio times what it would have been; activity outside the band (beyond a few hertz of spread from the
+ * window's 50 ms ramps) and outside the window is left as it was.
  */
 import FFT from 'fft.js';
 import { Rng } from './random';

@@ -25,7 +25,7 @@ SQRT3 = 1.7320508075688772
 # The comparison problem: 160 trials x 500 features, 8 classes of 20, 4 informative features per class.
 PARAMS = dict(n_samples=160, n_features=500, n_classes=8, n_informative=4, shift=1.5, seed=12345)
 N_TREES = 300
-SKLEARN_SEEDS = list(range(8))  # spread of sklearn's own accuracy over forest seeds = the noise to compare against
+SKLEARN_SEEDS = list(range(24))  # spread of sklearn's own accuracy over forest seeds = the noise to compare against
 
 
 def planted_dataset(n_samples, n_features, n_classes, n_informative, shift, seed):
@@ -84,6 +84,12 @@ def main():
     for seed in SKLEARN_SEEDS[:4]:
         mdi += RandomForestClassifier(n_estimators=N_TREES, random_state=seed, n_jobs=1).fit(X, y).feature_importances_
     mdi /= 4
+    # Shape of the trees grown on all samples: size and depth should match in distribution.
+    nodes, depths = [], []
+    for seed in SKLEARN_SEEDS[:4]:
+        rf = RandomForestClassifier(n_estimators=N_TREES, random_state=seed, n_jobs=1).fit(X, y)
+        nodes += [e.tree_.node_count for e in rf.estimators_]
+        depths += [e.tree_.max_depth for e in rf.estimators_]
 
     # One full tree (all features per node) on a small slice: its root split is deterministic (no ties at the root).
     Xs, ys = X[:48, :12], y[:48] % 3
@@ -112,6 +118,8 @@ def main():
         accuracy_mean=float(accs.mean()),
         accuracy_sd=float(accs.std(ddof=1)),
         mdi=[round(float(v), 7) for v in mdi],
+        tree_stats=dict(mean_nodes=float(np.mean(nodes)), sd_nodes=float(np.std(nodes, ddof=1)),
+                        mean_depth=float(np.mean(depths)), sd_depth=float(np.std(depths, ddof=1)), n_trees=len(nodes)),
         tree_root=root,
         stratified_unshuffled=dict(y=y_uneven.tolist(), test_fold=fold_uneven.tolist()),
     )

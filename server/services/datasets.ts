@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Db } from '@/db/client';
 import { channels, datasetRenameSchema, datasets } from '@/db/schema';
 import { recordAudit } from './audit';

@@ -41,9 +41,19 @@ describe('RandomForestClassifier', () => {
     const test = separable(200, 20, 7, 2);
     const rf = new RandomForestClassifier({ nEstimators: 50, seed: 3 }).fit(train.X, train.y, 2);
     expect(accuracy(test.y, rf.predict(test.X))).toBe(1);
+    // Searching all features, every root splits on feature 7 into pure children: all of the importance.
+    const all = new RandomForestClassifier({ nEstimators: 20, seed: 3, maxFeatures: 'all' }).fit(train.X, train.y, 2);
+    expect(mdiImportance(all)[7]).toBe(1);
+    // With sqrt(20) = 4 features per node, roots often lack feature 7 and noise splits take a share first.
+    // scikit-learn on the same design (5 seeds): 0.59..0.65; with 5 features: 0.86..0.88.
     const mdi = mdiImportance(rf);
     expect(mdi.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(mdi[7]).toBeGreaterThan(0.9);
+    expect(mdi.indexOf(Math.max(...mdi))).toBe(7);
+    expect(mdi[7]).toBeGreaterThan(0.5);
+    expect(mdi[7]).toBeLessThan(0.75);
+    const few = separable(200, 5, 3, 1);
+    const mdi5 = mdiImportance(new RandomForestClassifier({ nEstimators: 50, seed: 3 }).fit(few.X, few.y, 2));
+    expect(mdi5[3]).toBeGreaterThan(0.8);
   });
 
   it('learns XOR of two features among noise', () => {

@@ -59,8 +59,14 @@ describe('categoryImportance', () => {
     [0.8, 0.2, 0].forEach((v, j) => expect(c1[j]).toBeCloseTo(v, 12));
   });
 
-  it('finds the feature that defines each class on a planted 3-class problem', () => {
-    // Class c has feature c high (mean 2 vs 0); features 3..29 are noise.
+  it('splits each Gini decrease into per-class parts (class-gini)', () => {
+    // Root [5, 5] N=10: N p (1 - p) = 2.5 per class; node 1 [5, 1] N=6: 5/6 per class; leaves 0.
+    // Per class: root 2.5 - 5/6 = 5/3 on x0, node 1 5/6 on x1 (two classes always share equally).
+    const maps = categoryImportance({ trees: [handTree()], nFeatures: 3, nClasses: 2 }, { method: 'class-gini' });
+    for (const m of maps) [2 / 3, 1 / 3, 0].forEach((v, j) => expect(m[j]).toBeCloseTo(v, 12));
+  });
+
+  describe('on a planted 3-class problem (class c has feature c raised, features 3..29 are noise)', () => {
     const rng = new Rng(21);
     const n = 150;
     const nF = 30;
@@ -74,18 +80,55 @@ describe('categoryImportance', () => {
       }
     }
     const rf = new RandomForestClassifier({ nEstimators: 200, seed: 4 }).fit(X, y, 3);
-    const maps = categoryImportance(rf);
-    maps.forEach((imp, c) => {
-      expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-      const top = imp.indexOf(Math.max(...imp));
-      expect(top).toBe(c);
-      // Its own feature outweighs all 27 noise features together.
-      let noise = 0;
-      for (let j = 3; j < nF; j++) noise += imp[j];
-      expect(imp[c]).toBeGreaterThan(noise);
+
+    it('class-gini puts class c importance on feature c', () => {
+      categoryImportance(rf, { method: 'class-gini' }).forEach((imp, c) => {
+        expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        expect(imp.indexOf(Math.max(...imp))).toBe(c);
+        // Its own feature outweighs the other two planted features together.
+        expect(imp[c]).toBeGreaterThan(imp[(c + 1) % 3] + imp[(c + 2) % 3]);
+      });
     });
-    // Plain MDI sees the three planted features, without telling which class each one serves.
-    const mdi = mdiImportance(rf);
-    expect(mdi[0] + mdi[1] + mdi[2]).toBeGreaterThan(0.5);
+
+    it('class-gini maps add up to plain MDI before normalisation', () => {
+      const raw = categoryImportance({ trees: [rf.trees[0]], nFeatures: nF, nClasses: 3 }, { method: 'class-gini' });
+      // Undo the per-class normalisation with each class's total decrease, then compare shapes with MDI.
+      const t = rf.trees[0];
+      const totals = [0, 0, 0];
+      for (let i = 0; i < t.nNodes; i++) {
+        if (t.left[i] === TREE_LEAF) continue;
+        for (let c = 0; c < 3; c++) {
+          const g = (k: number): number => {
+            const v = t.value[k * 3 + c];
+            return (v * (t.weightedNNodeSamples[k] - v)) / t.weightedNNodeSamples[k];
+          };
+          totals[c] += g(i) - g(t.left[i]) - g(t.right[i]);
+        }
+      }
+      const sum = new Float64Array(nF);
+      raw.forEach((m, c) => m.forEach((v, j) => (sum[j] += v * totals[c])));
+      const s = sum.reduce((a, b) => a + b, 0);
+      const mdi = treeMdi(t);
+      sum.forEach((v, j) => expect(v / s).toBeCloseTo(mdi[j], 10));
+    });
+
+    it('leaf-paths (the paper) sees the planted features but does not tell which class each one serves', () => {
+      const maps = categoryImportance(rf);
+      maps.forEach((imp) => {
+        expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        const maxNoise = Math.max(...imp.subarray(3));
+        for (let j = 0; j < 3; j++) expect(imp[j]).toBeGreaterThan(maxNoise);
+      });
+      // Known property of the method (reproduced with scikit-learn and the authors' algorithm): feature c weighs
+      // no more in c's own map than on average in the other two, because isolating c leaves few c leaves below
+      // the split and many leaves of the other classes.
+      for (let c = 0; c < 3; c++) {
+        const others = (maps[(c + 1) % 3][c] + maps[(c + 2) % 3][c]) / 2;
+        expect(maps[c][c]).toBeLessThan(others);
+      }
+      // Plain MDI sees the three planted features, without telling which class each one serves.
+      const mdi = mdiImportance(rf);
+      expect(mdi[0] + mdi[1] + mdi[2]).toBeGreaterThan(0.5);
+    });
   });
 });
