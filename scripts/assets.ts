@@ -154,6 +154,10 @@ export const httpDownload: Downloader = async (url, dest) => {
     redirect: 'follow',
     headers: { 'user-agent': 'brainglass-assets' },
     signal: AbortSignal.timeout(10 * 60_000),
+  }).catch((error: Error & { cause?: { code?: string; message?: string } }) => {
+    // undici says only "fetch failed"; the cause (DNS, refused, TLS) is what a user can act on.
+    const cause = error.cause?.code ?? error.cause?.message;
+    throw new Error(cause ? `${error.message} (${cause})` : error.message);
   });
   if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
   await pipeline(Readable.fromWeb(response.body as WebReadableStream), createWriteStream(dest));

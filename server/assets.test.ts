@@ -2,7 +2,7 @@ import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile 
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ASSET_SOURCES, checksumsText, fetchAssets, formatReport, type Downloader } from '@/scripts/assets';
 import {
   CHECKSUMS_FILE,
@@ -17,7 +17,13 @@ import {
 const SHARED = fileURLToPath(new URL('../../shared/assets', import.meta.url));
 const MAIN = fileURLToPath(new URL('..', import.meta.url));
 
-const tempDir = (prefix: string) => mkdtemp(path.join(os.tmpdir(), `assets-${prefix}-`));
+const temps: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `assets-${prefix}-`));
+  temps.push(dir);
+  return dir;
+}
+afterAll(() => Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 /** A copy of SHA256SUMS plus the named files, so tests may damage it. */
 async function partialCopy(files: string[]): Promise<string> {

@@ -1,7 +1,6 @@
-import { index, integer, jsonb, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, real, text } from 'drizzle-orm/pg-core';
 import { createInsertSchema } from 'drizzle-zod';
-import { labs } from './labs';
-import { users } from './users';
+import { createdAtColumn, createdByColumn, idColumn, labColumn } from './columns';
 
 /** Named arrays of a dataset in blob storage, by role ('epochs', 'groundTruth', ...), each a sha256 key. */
 export type DatasetBlobs = Record<string, string>;
@@ -10,12 +9,8 @@ export type DatasetBlobs = Record<string, string>;
 export const datasets = pgTable(
   'datasets',
   {
-    id: text('id')
-      .primaryKey()
-      .$defaultFn(() => crypto.randomUUID()),
-    labId: text('lab_id')
-      .notNull()
-      .references(() => labs.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    labId: labColumn(),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     source: text('source').notNull(),
@@ -27,8 +22,8 @@ export const datasets = pgTable(
     nTimes: integer('n_times').notNull(),
     categories: jsonb('categories').$type<string[]>().notNull().default([]),
     blobs: jsonb('blobs').$type<DatasetBlobs>().notNull().default({}),
-    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { mode: 'date' }).notNull().defaultNow(),
+    createdBy: createdByColumn(),
+    createdAt: createdAtColumn(),
   },
   (t) => [index('datasets_lab').on(t.labId)],
 );

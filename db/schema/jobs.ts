@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgEnum, pgTable, real, text, timestamp } from 'drizzle-orm/pg-core';
-import { labs } from './labs';
-import { users } from './users';
+import { createdAtColumn, createdByColumn, idColumn, labColumn } from './columns';
 
 export const jobState = pgEnum('job_state', ['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export type JobState = (typeof jobState.enumValues)[number];
@@ -19,12 +18,8 @@ export interface JobLogLine {
 export const jobs = pgTable(
   'jobs',
   {
-    id: text('id')
-      .primaryKey()
-      .$defaultFn(() => crypto.randomUUID()),
-    labId: text('lab_id')
-      .notNull()
-      .references(() => labs.id, { onDelete: 'cascade' }),
+    id: idColumn(),
+    labId: labColumn(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
     params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
@@ -39,8 +34,8 @@ export const jobs = pgTable(
     result: jsonb('result').$type<Record<string, unknown>>(),
     attempt: integer('attempt').notNull().default(1),
     queueJobId: text('queue_job_id'),
-    createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
-    createdAt: timestamp('created_at', { mode: 'date' }).notNull().defaultNow(),
+    createdBy: createdByColumn(),
+    createdAt: createdAtColumn(),
     startedAt: timestamp('started_at', { mode: 'date' }),
     finishedAt: timestamp('finished_at', { mode: 'date' }),
     updatedAt: timestamp('updated_at', { mode: 'date' }).notNull().defaultNow(),

@@ -17,7 +17,6 @@ export const TREE_UNDEFINED = -2;
 const FEATURE_THRESHOLD = 1e-7;
 /** A node whose impurity is below this is pure (sklearn uses DBL_EPSILON). */
 const EPSILON = 2.220446049250313e-16;
-export const TUNE = { walk: 2 };
 
 /** One fitted tree, node-indexed arrays; node 0 is the root. */
 export interface TreeArrays {
@@ -64,30 +63,32 @@ export function toColumns(X: Float32Array, nSamples: number, nFeatures: number):
 }
 
 /**
- * Grows trees on one data set. Work buffers are allocated once and reused for every node and every tree, so a
- * forest's fit allocates only the output arrays.
+ * Grows trees on one data set. Each feature is first replaced by the dense rank ("code") of its values, so a node
+ * sorts small integer keys (code, sample) with the engine's native typed-array sort and reads 2-byte codes instead
+ * of 4-byte floats (memory traffic, not arithmetic, bounds this on wide data). Splits, thresholds and tie rules
+ * are the same as on the float values. Work buffers are allocated once and reused for every node and every tree,
+ * so a forest's fit allocates only the output arrays.
  */
 export class TreeBuilder {
   private readonly nSamples: number;
   private readonly nFeatures: number;
   private readonly nClasses: number;
-  private readonly cols: Float32Array;
   private readonly y: Int32Array;
+  /** Up to 65536 samples: codes fit 16 bits and (code, sample) keys 32 bits; beyond, Int32 codes, Float64 keys. */
+  private readonly wide: boolean;
+  private readonly codes16: Uint16Array;
+  private readonly codes32: Int32Array;
+  /** values[f * nSamples + code]: the code-th smallest distinct value of feature f. */
+  private readonly values: Float32Array;
+  /** 1 when some distinct values of the feature lie within FEATURE_THRESHOLD (then ties need the values). */
+  private readonly tinyGaps: Uint8Array;
+  private readonly keys32: Uint32Array;
+  private readonly keys64: Float64Array;
+  /** Codes of the node's samples in sorted order, for the feature being scanned. */
+  private readonly nodeCodes: Int32Array;
   private readonly samples: Int32Array;
-  private readonly xf: Float32Array;
   private readonly features: Int32Array;
   private readonly constantFeatures: Int32Array;
-  // Lazily built argsort of every feature over all samples: a big node reads its samples in sorted order by
-  // walking this list (O(nSamples)) instead of sorting (O(n log n)); small nodes still sort.
-  // Uint16 plus a sorted copy of the values keep the walk sequential and small in cache; with more samples than
-  // Uint16 can index, walking would not pay off anyway, so it is off (order is empty).
-  private readonly order: Uint16Array;
-  private readonly sortedX: Float32Array;
-  private readonly canWalk: boolean;
-  private readonly orderReady: Uint8Array;
-  private readonly scratch: Int32Array;
-  private readonly mark: Int32Array;
-  private stamp = 0;
   private readonly nodeSum: Float64Array;
   private readonly sumLeft: Float64Array;
   // Depth-first stack: at most one pending sibling per level plus the two children just pushed.
@@ -97,14 +98,15 @@ export class TreeBuilder {
   private readonly stackParent: Int32Array;
   private readonly stackIsLeft: Uint8Array;
   private readonly stackConstants: Int32Array;
-  // Result of the last findSplit.
+  // Result of the last findSplit: samples [start, splitPos) go left; their codes are <= splitLeftCode.
   private splitPos = 0;
   private splitFeature = 0;
+  private splitLeftCode = 0;
   private splitThreshold = 0;
   private splitConstants = 0;
 
   /**
-   * @param cols column-major features (see toColumns), nFeatures x nSamples
+   * @param cols column-major features (see toColumns), nFeatures x nSamples; not kept
    * @param y class of each sample, 0 <= y < nClasses
    */
   constructor(cols: Float32Array, nSamples: number, nFeatures: number, y: Int32Array, nClasses: number) {
@@ -113,18 +115,18 @@ export class TreeBuilder {
     this.nSamples = nSamples;
     this.nFeatures = nFeatures;
     this.nClasses = nClasses;
-    this.cols = cols;
     this.y = y;
+    this.wide = nSamples > 0x10000;
+    this.codes16 = new Uint16Array(this.wide ? 0 : nSamples * nFeatures);
+    this.codes32 = new Int32Array(this.wide ? nSamples * nFeatures : 0);
+    this.values = new Float32Array(nSamples * nFeatures);
+    this.tinyGaps = new Uint8Array(nFeatures);
+    this.keys32 = new Uint32Array(this.wide ? 0 : nSamples);
+    this.keys64 = new Float64Array(this.wide ? nSamples : 0);
+    this.nodeCodes = new Int32Array(nSamples);
     this.samples = new Int32Array(nSamples);
-    this.xf = new Float32Array(nSamples);
     this.features = new Int32Array(nFeatures);
     this.constantFeatures = new Int32Array(nFeatures);
-    this.canWalk = nSamples <= 0xffff;
-    this.order = new Uint16Array(this.canWalk ? nSamples * nFeatures : 0);
-    this.sortedX = new Float32Array(this.canWalk ? nSamples * nFeatures : 0);
-    this.orderReady = new Uint8Array(nFeatures);
-    this.scratch = new Int32Array(nSamples);
-    this.mark = new Int32Array(nSamples);
     this.nodeSum = new Float64Array(nClasses);
     this.sumLeft = new Float64Array(nClasses);
     const stack = nSamples + 2;
@@ -134,6 +136,35 @@ export class TreeBuilder {
     this.stackParent = new Int32Array(stack);
     this.stackIsLeft = new Uint8Array(stack);
     this.stackConstants = new Int32Array(stack);
+    this.encode(cols);
+  }
+
+  /** Dense ranks of every feature (equal floats share a code). */
+  private encode(cols: Float32Array): void {
+    const nS = this.nSamples;
+    const xf = new Float32Array(nS);
+    const idx = new Int32Array(nS);
+    for (let f = 0; f < this.nFeatures; f++) {
+      const base = f * nS;
+      for (let i = 0; i < nS; i++) {
+        xf[i] = cols[base + i];
+        idx[i] = i;
+      }
+      sortPairs(xf, idx, 0, nS);
+      let code = 0;
+      let tiny = 0;
+      this.values[base] = xf[0];
+      for (let i = 0; i < nS; i++) {
+        if (i > 0 && xf[i] !== xf[i - 1]) {
+          code++;
+          this.values[base + code] = xf[i];
+          if (xf[i] <= xf[i - 1] + FEATURE_THRESHOLD) tiny = 1;
+        }
+        if (this.wide) this.codes32[base + idx[i]] = code;
+        else this.codes16[base + idx[i]] = code;
+      }
+      this.tinyGaps[f] = tiny;
+    }
   }
 
   /**
@@ -211,7 +242,7 @@ export class TreeBuilder {
       }
       feature[node] = this.splitFeature;
       threshold[node] = this.splitThreshold;
-      const pos = this.partition(start, end, this.splitFeature, this.splitThreshold);
+      const pos = this.partition(start, end, this.splitFeature, this.splitLeftCode);
       // Right pushed first so the left child is grown first and gets id node + 1, as in sklearn.
       this.push(top++, pos, end, depth + 1, node, false, this.splitConstants);
       this.push(top++, start, pos, depth + 1, node, true, this.splitConstants);
@@ -264,7 +295,7 @@ export class TreeBuilder {
     params: TreeParams,
     rng: Rng,
   ): void {
-    const { features, constantFeatures, cols, samples, xf, y, nodeSum, sumLeft } = this;
+    const { features, constantFeatures, samples, nodeCodes, values, y, nodeSum, sumLeft } = this;
     const nS = this.nSamples;
     const minLeaf = params.minSamplesLeaf;
     let fI = this.nFeatures;
@@ -272,18 +303,13 @@ export class TreeBuilder {
     let nFoundConstants = 0;
     let nTotalConstants = nKnownConstants;
     let nVisited = 0;
-    // Best proxy so far as bestNum / bestDen; -1 / 0+ loses to any real split (num >= 0, den > 0).
+    // Best proxy so far as bestNum / bestDen; -1 / 1 loses to any real split (num >= 0, den > 0).
     let bestNum = -1;
     let bestDen = 1;
     let bestPos = end;
     let bestFeature = -1;
-    let bestThreshold = 0;
-
-    // Walking the global order costs ~nSamples steps, sorting ~n log2 n (with a larger constant).
-    const n = end - start;
-    const walk = this.canWalk && TUNE.walk * n * Math.log2(n) > nS;
-    const stamp = walk ? this.nextStamp() : 0;
-    if (walk) for (let p = start; p < end; p++) this.mark[samples[p]] = stamp;
+    let bestLeftCode = 0;
+    let bestRightCode = 0;
 
     while (
       fI > nTotalConstants &&
@@ -300,34 +326,14 @@ export class TreeBuilder {
       }
       fJ += nFoundConstants;
       const f = features[fJ];
-
       const base = f * nS;
-      let lo = Infinity;
-      let hi = -Infinity;
-      if (walk) {
-        // Samples of this node in the feature's global sorted order: already sorted, no sort needed.
-        if (this.orderReady[f] === 0) this.sortFeature(f);
-        const { order, sortedX, mark } = this;
-        // Branch-free: write every candidate, advance only past members; stop once the node is complete, so
-        // the scratch write never leaves [start, end).
-        let p = start;
-        for (let q = base; p < end; q++) {
-          const s = order[q];
-          samples[p] = s;
-          xf[p] = sortedX[q];
-          p += mark[s] === stamp ? 1 : 0;
-        }
-        lo = xf[start];
-        hi = xf[end - 1];
-      } else {
-        for (let p = start; p < end; p++) {
-          const v = cols[base + samples[p]];
-          xf[p] = v;
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-      if (hi <= lo + FEATURE_THRESHOLD) {
+      const tiny = this.tinyGaps[f] === 1;
+
+      if (this.wide) this.sortWide(start, end, base);
+      else this.sortNarrow(start, end, base);
+      const lo = nodeCodes[start];
+      const hi = nodeCodes[end - 1];
+      if (hi === lo || (tiny && values[base + hi] <= values[base + lo] + FEATURE_THRESHOLD)) {
         features[fJ] = features[nTotalConstants];
         features[nTotalConstants] = f;
         nFoundConstants++;
@@ -338,11 +344,9 @@ export class TreeBuilder {
       features[fJ] = features[fI];
       features[fI] = f;
 
-      if (!walk) sortPairs(xf, samples, start, end);
-
       // Scan thresholds left to right, moving one sample at a time from the right child to the left one.
-      // Maximising sqL/wL + sqR/wR is maximising the weighted Gini decrease (sklearn's proxy improvement);
-      // with integer weights the running sums are exact, so ties break the same way as a full recompute.
+      // Maximising sqL/wL + sqR/wR is maximising the weighted Gini decrease (sklearn's proxy improvement). With
+      // integer weights the running sums are exact, so ties break as in sklearn: the first best split wins.
       // Proxies are compared as fractions (num / den) to keep divisions out of the loop.
       sumLeft.fill(0);
       let wL = 0;
@@ -360,8 +364,12 @@ export class TreeBuilder {
         sumLeft[k] = l + sw;
         wL += sw;
         wR -= sw;
+        const c = nodeCodes[p];
+        const cNext = nodeCodes[p + 1];
+        // Equal values never split; nor, as in sklearn, do values closer than FEATURE_THRESHOLD.
+        if (cNext === c) continue;
+        if (tiny && values[base + cNext] <= values[base + c] + FEATURE_THRESHOLD) continue;
         const pos = p + 1;
-        if (xf[pos] <= xf[p] + FEATURE_THRESHOLD) continue;
         if (pos - start < minLeaf || pos > last) continue;
         const num = sqL * wR + sqR * wL;
         const den = wL * wR;
@@ -370,7 +378,8 @@ export class TreeBuilder {
           bestDen = den;
           bestPos = pos;
           bestFeature = f;
-          bestThreshold = midpoint(xf[p], xf[pos]);
+          bestLeftCode = c;
+          bestRightCode = cNext;
         }
       }
     }
@@ -381,50 +390,79 @@ export class TreeBuilder {
 
     this.splitPos = bestPos;
     this.splitFeature = bestFeature;
-    this.splitThreshold = bestThreshold;
+    this.splitLeftCode = bestLeftCode;
+    if (bestFeature >= 0) {
+      const base = bestFeature * nS;
+      this.splitThreshold = midpoint(values[base + bestLeftCode], values[base + bestRightCode]);
+    }
     this.splitConstants = nTotalConstants;
   }
 
-  private nextStamp(): number {
-    if (this.stamp === 0x7fffffff) {
-      this.mark.fill(0);
-      this.stamp = 0;
+  /** Orders samples[start, end) by code of the feature at `base`, codes into nodeCodes; keys code << 16 | sample. */
+  private sortNarrow(start: number, end: number, base: number): void {
+    const { samples, keys32, codes16, nodeCodes } = this;
+    for (let p = start; p < end; p++) {
+      const s = samples[p];
+      keys32[p] = ((codes16[base + s] << 16) | s) >>> 0;
     }
-    return ++this.stamp;
+    // The native sort of a typed array is far faster than a JS sort, but has a fixed cost per call.
+    if (end - start <= INSERTION_MAX) insertionSort32(keys32, start, end);
+    else keys32.subarray(start, end).sort();
+    for (let p = start; p < end; p++) {
+      const k = keys32[p];
+      samples[p] = k & 0xffff;
+      nodeCodes[p] = k >>> 16;
+    }
   }
 
-  /** Fills order[f] with the sample indices sorted by feature f (ties by index). */
-  private sortFeature(f: number): void {
+  /** sortNarrow for more than 65536 samples: keys code * nSamples + sample, exact in a double below 2^53. */
+  private sortWide(start: number, end: number, base: number): void {
+    const { samples, keys64, codes32, nodeCodes } = this;
     const nS = this.nSamples;
-    const base = f * nS;
-    const xf = this.xf;
-    const idx = this.scratch;
-    for (let i = 0; i < nS; i++) {
-      xf[i] = this.cols[base + i];
-      idx[i] = i;
+    for (let p = start; p < end; p++) {
+      const s = samples[p];
+      keys64[p] = codes32[base + s] * nS + s;
     }
-    sortPairs(xf, idx, 0, nS);
-    this.order.set(idx, base);
-    this.sortedX.set(xf, base);
-    this.orderReady[f] = 1;
+    keys64.subarray(start, end).sort();
+    for (let p = start; p < end; p++) {
+      const k = keys64[p];
+      const s = k % nS;
+      samples[p] = s;
+      nodeCodes[p] = (k - s) / nS;
+    }
   }
 
-  /** Moves samples with x[feature] <= threshold to the front of [start, end); returns the first right index. */
-  private partition(start: number, end: number, f: number, thr: number): number {
-    const { cols, samples } = this;
+  /** Moves samples whose code is <= leftCode (value <= threshold) to the front; returns the first right index. */
+  private partition(start: number, end: number, f: number, leftCode: number): number {
+    const { samples } = this;
     const base = f * this.nSamples;
     let p = start;
     let q = end;
     while (p < q) {
-      if (cols[base + samples[p]] <= thr) p++;
+      const s = samples[p];
+      const c = this.wide ? this.codes32[base + s] : this.codes16[base + s];
+      if (c <= leftCode) p++;
       else {
         q--;
-        const t = samples[p];
         samples[p] = samples[q];
-        samples[q] = t;
+        samples[q] = s;
       }
     }
     return p;
+  }
+}
+
+const INSERTION_MAX = 16;
+
+function insertionSort32(a: Uint32Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const x = a[i];
+    let j = i - 1;
+    while (j >= lo && a[j] > x) {
+      a[j + 1] = a[j];
+      j--;
+    }
+    a[j + 1] = x;
   }
 }
 
