@@ -44,7 +44,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   return { db: db as unknown as Db, config, url: config.url, close: () => pool.end() };
 }
 
-export function databaseConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): DatabaseConfig {
+export function databaseConfigFromEnv(env: Record<string, string | undefined>, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL;
   if (url && /^postgres(ql)?:\/\//.test(url)) return { mode: 'distributed', url };
   if (url) throw new Error(`DATABASE_URL must be a postgres:// URL (got "${url.split(':')[0]}:..."); unset it for the embedded database`);

@@ -14,7 +14,7 @@ export interface ServerConfig {
   seedDemo: boolean;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
   const dataDir = path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_DATA_DIR ?? '.data');
   const database = databaseConfigFromEnv(env, dataDir);
   return {

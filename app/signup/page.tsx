@@ -1,10 +1,10 @@
 import type { Metadata } from 'next';
+import { safeCallbackUrl } from '@/server/auth/session';
 import { SignUpForm } from './sign-up-form';
 
 export const metadata: Metadata = { title: 'Create an account' };
 
 export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   const { callbackUrl } = await searchParams;
-  const next = callbackUrl?.startsWith('/') && !callbackUrl.startsWith('//') ? callbackUrl : '/labs';
-  return <SignUpForm callbackUrl={next} />;
+  return <SignUpForm callbackUrl={safeCallbackUrl(callbackUrl)} />;
 }

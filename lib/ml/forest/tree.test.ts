@@ -171,6 +171,38 @@ describe('DecisionTreeClassifier', () => {
     checkInvariants(t);
   });
 
+  it('treats values closer than 1e-7 as equal, as sklearn does', () => {
+    // 0 and 5e-8 cannot be split apart; the only split is between 5e-8 and 1, and its impure left child stays a leaf.
+    const X = matrix([[0], [5e-8], [1]]);
+    const t = new DecisionTreeClassifier().fit(X, Int32Array.from([0, 1, 1]), 2).tree!;
+    expect(t.nNodes).toBe(3);
+    expect(t.threshold[0]).toBeCloseTo(0.5, 6);
+    expect(t.impurity[t.left[0]]).toBe(0.5);
+    expect(t.left[t.left[0]]).toBe(TREE_LEAF);
+  });
+
+  it('handles more than 65536 samples (wide codes)', () => {
+    const n = 70_000;
+    const rng = new Rng(8);
+    const X = new Float32Array(n * 2);
+    const y = new Int32Array(n);
+    let maxNeg = -Infinity;
+    let minPos = Infinity;
+    for (let i = 0; i < n; i++) {
+      X[2 * i] = Math.fround(rng.nextFloat());
+      X[2 * i + 1] = Math.fround(rng.nextFloat());
+      y[i] = X[2 * i] > 0.3 ? 1 : 0;
+      if (y[i] === 0) maxNeg = Math.max(maxNeg, X[2 * i]);
+      else minPos = Math.min(minPos, X[2 * i]);
+    }
+    const t = new DecisionTreeClassifier({ maxDepth: 3 }).fit(X, y, 2).tree!;
+    expect(t.nNodes).toBe(3);
+    expect(t.feature[0]).toBe(0);
+    expect(t.threshold[0]).toBeGreaterThanOrEqual(maxNeg);
+    expect(t.threshold[0]).toBeLessThan(minPos);
+    checkInvariants(t);
+  });
+
   it('rejects bad input', () => {
     const X = matrix([[1], [2]]);
     expect(() => new DecisionTreeClassifier().fit(X, Int32Array.from([0, 2]), 2)).toThrow(/label/);
