@@ -6,5 +6,5 @@ export interface QueueMessage {
 }
 
 /** Job kinds a user can start. Each has a handler in workers/handlers. */
-export const JOB_KINDS = ['dataset.synthesize'] as const;
+export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];

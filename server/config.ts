@@ -8,6 +8,8 @@ export interface ServerConfig {
   dataDir: string;
   database: DatabaseConfig;
   blobDir: string;
+  /** Resumable uploads in progress (tus); finished files move into the blob store. */
+  uploadDir: string;
   /** Run job workers in this process (embedded mode, or a worker process). */
   runWorkers: boolean;
   authSecret: string;
@@ -21,6 +23,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     database,
     blobDir: path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_BLOB_DIR ?? path.join(dataDir, 'blobs')),
+    uploadDir: path.join(dataDir, 'uploads'),
     runWorkers: env.BRAINGLASS_WORKERS ? env.BRAINGLASS_WORKERS !== '0' : database.mode === 'embedded',
     authSecret: env.AUTH_SECRET ?? persistentSecret(dataDir),
     seedDemo: env.BRAINGLASS_SEED_DEMO ? env.BRAINGLASS_SEED_DEMO !== '0' : database.mode === 'embedded',

@@ -17,6 +17,9 @@ export const channels = pgTable(
     z: real('z'),
     coordFrame: text('coord_frame').notNull().default('unknown'),
     region: text('region'),
+    /** Anatomical label from the file (NWB location, BIDS), kept as given. */
+    location: text('location'),
+    group: text('group'),
   },
   (t) => [primaryKey({ columns: [t.datasetId, t.index] })],
 );

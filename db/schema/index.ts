@@ -5,3 +5,4 @@ export * from './audit-events';
 export * from './jobs';
 export * from './datasets';
 export * from './channels';
+export * from './events';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { deleteDataset, getDataset, listDatasets, updateDataset, updateDatasetInput } from '@/server/services/datasets';
+import { listEvents, readSignal, signalInput } from '@/server/services/signals';
+import { addFiles, addFilesInput, importUploads, importUploadsInput, reingest } from '@/server/services/uploads';
 import { labProcedure, router } from '@/server/trpc/init';
 
 const datasetInput = z.object({ datasetId: z.string() });
@@ -9,6 +11,24 @@ export const datasetsRouter = router({
   get: labProcedure('viewer')
     .input(datasetInput)
     .query(({ ctx, input }) => getDataset(ctx.runtime.db, input.labId, input.datasetId)),
+  events: labProcedure('viewer')
+    .input(datasetInput)
+    .query(async ({ ctx, input }) => {
+      await getDataset(ctx.runtime.db, input.labId, input.datasetId);
+      return listEvents(ctx.runtime.db, input.datasetId);
+    }),
+  signal: labProcedure('viewer')
+    .input(signalInput)
+    .query(({ ctx, input }) => readSignal(ctx.runtime.db, ctx.runtime.blobs, input.labId, input)),
+  importUploads: labProcedure('editor')
+    .input(importUploadsInput)
+    .mutation(({ ctx, input }) => importUploads(ctx.runtime, ctx.user.id, input.labId, input)),
+  addFiles: labProcedure('editor')
+    .input(addFilesInput)
+    .mutation(({ ctx, input }) => addFiles(ctx.runtime, ctx.user.id, input.labId, input)),
+  reingest: labProcedure('editor')
+    .input(datasetInput)
+    .mutation(({ ctx, input }) => reingest(ctx.runtime, ctx.user.id, input.labId, input.datasetId)),
   update: labProcedure('editor')
     .input(datasetInput.extend(updateDatasetInput.shape))
     .mutation(({ ctx, input }) => updateDataset(ctx.runtime.db, ctx.user.id, input.labId, input.datasetId, input)),

@@ -1,8 +1,8 @@
 import { TRPCError } from '@trpc/server';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { type z } from 'zod';
 import type { Db } from '@/db/client';
-import { channels, datasetRenameSchema, datasets } from '@/db/schema';
+import { channels, datasetRenameSchema, datasets, jobs } from '@/db/schema';
 import { recordAudit } from './audit';
 
 export async function listDatasets(db: Db, labId: string) {
@@ -10,6 +10,10 @@ export async function listDatasets(db: Db, labId: string) {
     .select({
       id: datasets.id,
       name: datasets.name,
+      kind: datasets.kind,
+      status: datasets.status,
+      error: datasets.error,
+      format: datasets.format,
       source: datasets.source,
       modality: datasets.modality,
       sfreq: datasets.sfreq,
@@ -28,7 +32,15 @@ export async function getDataset(db: Db, labId: string, datasetId: string) {
   const [dataset] = await db.select().from(datasets).where(and(eq(datasets.id, datasetId), eq(datasets.labId, labId)));
   if (!dataset) throw new TRPCError({ code: 'NOT_FOUND', message: 'Dataset not found' });
   const chs = await db.select().from(channels).where(eq(channels.datasetId, datasetId)).orderBy(asc(channels.index));
-  return { ...dataset, channels: chs };
+  // The latest job that wrote this dataset, so its page can show ingest progress and errors.
+  const [lastJob] = await db
+    .select({ id: jobs.id, state: jobs.state, progress: jobs.progress, step: jobs.step, error: jobs.error })
+    .from(jobs)
+    .where(and(eq(jobs.labId, labId), sql`${jobs.params}->>'datasetId' = ${datasetId}`))
+    .orderBy(desc(jobs.createdAt))
+    .limit(1);
+  const { layout: _layout, ...rest } = dataset;
+  return { ...rest, hasSignal: Boolean(dataset.layout), channels: chs, lastJob: lastJob ?? null };
 }
 
 export const updateDatasetInput = datasetRenameSchema;

@@ -1,15 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ByteSource } from '@/lib/formats/types';
 
 /** Content-addressed storage: the key of an object is the sha256 of its bytes, so equal files are stored once. */
 export interface BlobStore {
   put(data: Uint8Array): Promise<BlobRef>;
   putStream(data: Readable | AsyncIterable<Uint8Array>): Promise<BlobRef>;
   get(key: string): Promise<Buffer>;
+  /** `length` bytes from `offset`; fewer only at the end of the object. */
+  readRange(key: string, offset: number, length: number): Promise<Uint8Array>;
   stream(key: string, range?: { start: number; end: number }): Readable;
   has(key: string): Promise<boolean>;
   size(key: string): Promise<number>;
@@ -67,6 +70,17 @@ export class LocalBlobStore implements BlobStore {
     return readFile(this.pathOf(key));
   }
 
+  async readRange(key: string, offset: number, length: number): Promise<Uint8Array> {
+    const file = await open(this.pathOf(key), 'r');
+    try {
+      const out = new Uint8Array(length);
+      const { bytesRead } = await file.read(out, 0, length, offset);
+      return bytesRead === length ? out : out.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
+  }
+
   stream(key: string, range?: { start: number; end: number }): Readable {
     return createReadStream(this.pathOf(key), range);
   }
@@ -81,4 +95,18 @@ export class LocalBlobStore implements BlobStore {
   async size(key: string): Promise<number> {
     return (await stat(this.pathOf(key))).size;
   }
+}
+
+/** A stored file as a reader's byte source (lib/formats), read in ranges, never whole. */
+export function blobSource(store: BlobStore, file: { name: string; key: string; size: number }): ByteSource {
+  return {
+    name: file.name,
+    size: file.size,
+    async read(offset, length) {
+      if (offset < 0 || offset + length > file.size) {
+        throw new Error(`${file.name}: read of ${length} bytes at offset ${offset} is past the end (${file.size} bytes)`);
+      }
+      return store.readRange(file.key, offset, length);
+    },
+  };
 }

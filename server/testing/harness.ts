@@ -59,6 +59,7 @@ export async function startTestPlatform(queue: { heartbeatSeconds?: number; supe
     dataDir: dir,
     database: database.config,
     blobDir: path.join(dir, 'blobs'),
+    uploadDir: path.join(dir, 'uploads'),
     runWorkers: false,
     authSecret: 'test-secret',
     seedDemo: false,

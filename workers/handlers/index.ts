@@ -1,9 +1,11 @@
 import type { JobKind } from '@/lib/jobs';
 import type { JobContext } from '../context';
+import { ingestDataset } from './ingest';
 import { synthesizeDataset } from './synthesize';
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
 export const handlers: Record<JobKind, JobHandler> & Record<string, JobHandler | undefined> = {
   'dataset.synthesize': synthesizeDataset,
+  'dataset.ingest': ingestDataset,
 };

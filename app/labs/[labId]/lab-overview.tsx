@@ -2,10 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { LabRole } from '@/db/schema';
 import { useTRPC } from '../../_components/trpc';
-import { Badge, Button, Card, Empty, ErrorMessage, Field, Select, formatDate } from '../../_components/ui';
+import { UploadFiles } from '../../_components/upload-files';
+import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, Select, formatDate } from '../../_components/ui';
 
 const can = (role: LabRole | undefined, needed: LabRole) =>
   role !== undefined && ['viewer', 'editor', 'owner'].indexOf(role) >= ['viewer', 'editor', 'owner'].indexOf(needed);
@@ -41,6 +43,7 @@ export function LabOverview({ labId, userId }: { labId: string; userId: string }
         </div>
       </div>
       <Datasets labId={labId} role={role} />
+      {can(role, 'editor') && <UploadRecording labId={labId} />}
       <div className="grid">
         <Members labId={labId} role={role} userId={userId} />
         {can(role, 'owner') && <Invitations labId={labId} />}
@@ -77,7 +80,8 @@ function Datasets({ labId, role }: { labId: string; role: LabRole }) {
             {datasets.data.map((d) => (
               <tr key={d.id}>
                 <td>
-                  {d.name} <Badge>{d.modality}</Badge>
+                  <Link href={`/labs/${labId}/datasets/${d.id}`}>{d.name}</Link> <Badge>{d.kind === 'raw' ? (d.format ?? 'recording') : 'epochs'}</Badge>{' '}
+                  {d.status !== 'ready' && <Badge tone={d.status === 'failed' ? 'danger' : 'info'}>{d.status}</Badge>}
                 </td>
                 <td className="mono">
                   {d.nEpochs} × {d.nChannels} × {d.nTimes}
@@ -102,6 +106,31 @@ function Datasets({ labId, role }: { labId: string; role: LabRole }) {
           </tbody>
         </table>
       )}
+    </Card>
+  );
+}
+
+function UploadRecording({ labId }: { labId: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [name, setName] = useState('');
+  const importUploads = useMutation(trpc.datasets.importUploads.mutationOptions({ onSuccess: (r) => router.push(`/labs/${labId}/datasets/${r.datasetId}`) }));
+  return (
+    <Card title="Upload a recording">
+      <p className="muted">
+        EDF/EDF+, BDF, BrainVision (choose the .vhdr, .vmrk and .eeg together) or NumPy epochs (.npz). Uploads resume after a reload or a
+        dropped connection: choose the same files again.
+      </p>
+      <Field label="Dataset name">
+        <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Patient 7, session 2" />
+      </Field>
+      <UploadFiles
+        labId={labId}
+        label="Upload and ingest"
+        onDone={(uploadIds, names) => importUploads.mutate({ labId, uploadIds, name: name.trim() || names[0]!.replace(/\.[^.]+$/, '') })}
+      />
+      {importUploads.isPending && <p className="muted">Storing the files…</p>}
+      <ErrorMessage error={importUploads.error} />
     </Card>
   );
 }

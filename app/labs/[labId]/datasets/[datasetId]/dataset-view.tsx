@@ -1,0 +1,176 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import Link from 'next/link';
+import { SignalBrowser } from '../../../../_components/signal-browser';
+import { useTRPC } from '../../../../_components/trpc';
+import { UploadFiles } from '../../../../_components/upload-files';
+import { Badge, Button, Card, Empty, ErrorMessage, ProgressBar, formatDate } from '../../../../_components/ui';
+
+const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
+
+export function DatasetView({ labId, datasetId }: { labId: string; datasetId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const lab = useQuery(trpc.labs.get.queryOptions({ labId }));
+  const dataset = useQuery(trpc.datasets.get.queryOptions({ labId, datasetId }));
+  const ready = dataset.data?.status === 'ready';
+  const eventsQuery = useQuery({ ...trpc.datasets.events.queryOptions({ labId, datasetId }), enabled: ready });
+  const refresh = () => queryClient.invalidateQueries(trpc.datasets.get.queryFilter({ labId, datasetId }));
+  const ingesting = dataset.data?.status === 'ingesting';
+  const jobId = dataset.data?.lastJob?.id;
+  useSubscription(
+    trpc.jobs.live.subscriptionOptions(
+      { labId },
+      {
+        enabled: ingesting && Boolean(jobId),
+        onData: (changed) => {
+          const job = changed.find((j) => j.id === jobId);
+          if (!job) return;
+          queryClient.setQueryData(trpc.datasets.get.queryKey({ labId, datasetId }), (old) => (old ? { ...old, lastJob: { ...job } } : old));
+          if (job.state !== 'queued' && job.state !== 'running') void refresh();
+        },
+      },
+    ),
+  );
+  const reingest = useMutation(trpc.datasets.reingest.mutationOptions({ onSuccess: refresh }));
+  const addFiles = useMutation(trpc.datasets.addFiles.mutationOptions({ onSuccess: refresh }));
+
+  if (dataset.error) return <ErrorMessage error={dataset.error} />;
+  const d = dataset.data;
+  if (!d) return <p className="muted">Loading…</p>;
+  const canEdit = lab.data?.role === 'editor' || lab.data?.role === 'owner';
+  return (
+    <div className="stack">
+      <div className="page-header">
+        <div>
+          <p className="subtitle">
+            <Link href="/labs">Labs</Link> / <Link href={`/labs/${labId}`}>{lab.data?.name ?? '…'}</Link> /
+          </p>
+          <h1>{d.name}</h1>
+          <p className="subtitle">
+            {d.kind === 'raw'
+              ? `${d.format ?? 'Recording'} · ${d.nChannels} channels · ${d.sfreq} Hz · ${(d.nTimes / (d.sfreq || 1)).toFixed(1)} s`
+              : `${d.nEpochs} epochs × ${d.nChannels} channels × ${d.nTimes} samples at ${d.sfreq} Hz, tmin ${d.tmin} s`}
+            {d.measDate && ` · recorded ${formatDate(d.measDate)}`}
+          </p>
+        </div>
+        <Badge tone={d.status === 'ready' ? 'success' : d.status === 'failed' ? 'danger' : 'info'}>{d.status}</Badge>
+      </div>
+
+      {ingesting && (
+        <Card title="Ingesting">
+          <ProgressBar value={d.lastJob?.progress ?? 0} label="Ingest progress" />
+          <p className="muted">{d.lastJob?.step ?? 'Waiting for a worker'}</p>
+        </Card>
+      )}
+      {d.status === 'failed' && (
+        <Card title="This upload could not be read">
+          <p className="error-message" role="alert">
+            {d.error}
+          </p>
+          <p className="muted">The uploaded files are kept unchanged. Fix them and upload the corrected or missing files here, or ingest again.</p>
+          {canEdit && (
+            <>
+              <UploadFiles labId={labId} label="Upload corrected files" onDone={(uploadIds) => addFiles.mutate({ labId, datasetId, uploadIds })} />
+              <Button variant="secondary" onClick={() => reingest.mutate({ labId, datasetId })} disabled={reingest.isPending}>
+                Ingest again
+              </Button>
+            </>
+          )}
+          <ErrorMessage error={reingest.error ?? addFiles.error} />
+        </Card>
+      )}
+
+      {ready && d.hasSignal && (
+        <Card title="Signals">
+          <SignalBrowser
+            labId={labId}
+            datasetId={datasetId}
+            sfreq={d.sfreq}
+            nSamples={d.nTimes}
+            channels={d.channels}
+            events={eventsQuery.data ?? []}
+          />
+        </Card>
+      )}
+
+      <div className="grid">
+        <Card title={`Channels (${d.channels.length})`}>
+          {d.channels.length === 0 ? (
+            <Empty>No channels yet.</Empty>
+          ) : (
+            <div style={{ maxHeight: 420, overflow: 'auto' }}>
+              <table>
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Type</th>
+                    <th>Unit</th>
+                    <th>Position (mm)</th>
+                    <th>Frame</th>
+                    <th>Region</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.channels.map((c) => (
+                    <tr key={c.index}>
+                      <td className="mono">{c.name}</td>
+                      <td>{c.type}</td>
+                      <td>{c.unit}</td>
+                      <td className="mono">{c.x === null ? '—' : `${fmt(c.x)}, ${fmt(c.y)}, ${fmt(c.z)}`}</td>
+                      <td>{c.coordFrame === 'unknown' ? <span className="muted">unknown</span> : c.coordFrame}</td>
+                      <td>{c.region ?? c.location ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Card>
+        {d.kind === 'raw' && (
+          <Card title={`Events (${eventsQuery.data?.length ?? 0})`}>
+            {eventsQuery.data?.length === 0 && <Empty>No events in this recording.</Empty>}
+            {eventsQuery.data && eventsQuery.data.length > 0 && (
+              <div style={{ maxHeight: 420, overflow: 'auto' }}>
+                <table aria-label="Events">
+                  <thead>
+                    <tr>
+                      <th>Onset (s)</th>
+                      <th>Duration (s)</th>
+                      <th>Description</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {eventsQuery.data.map((e) => (
+                      <tr key={e.index}>
+                        <td className="mono">{e.onset.toFixed(3)}</td>
+                        <td className="mono">{e.duration.toFixed(3)}</td>
+                        <td>{e.description}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </Card>
+        )}
+      </div>
+      <Card title="Files">
+        <table>
+          <tbody>
+            {d.files.map((f) => (
+              <tr key={f.key}>
+                <td className="mono">{f.name}</td>
+                <td>{(f.size / 1e6).toFixed(2)} MB</td>
+                <td className="mono muted">sha256 {f.key.slice(0, 16)}…</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {d.files.length === 0 && <Empty>Generated in Brainglass (no uploaded files).</Empty>}
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+
+const recordings = path.resolve('../shared/data/recordings');
+
+test('upload BrainVision through the browser, watch the ingest, see traces and events', async ({ page }) => {
+  await page.goto('/signin');
+  await page.getByLabel('Email').fill('demo@brainglass.local');
+  await page.getByLabel('Password').fill('brainglass-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Demo lab' }).click();
+  await expect(page.getByRole('heading', { name: 'Upload a recording' })).toBeVisible();
+
+  await page.getByLabel('Dataset name').first().fill('BrainVision sample');
+  await page.getByLabel('Files to upload').setInputFiles(['test.vhdr', 'test.vmrk', 'test.eeg'].map((f) => path.join(recordings, f)));
+  await page.getByRole('button', { name: 'Upload and ingest' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Upload of test.eeg' })).toBeVisible();
+
+  await expect(page.getByRole('heading', { name: 'BrainVision sample' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('ready', { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('BrainVision · 32 channels · 1000 Hz · 7.9 s')).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Signal traces' })).toBeVisible();
+  await expect(page.getByTestId('signal-window')).toContainText('0.000–7.900 s of 7.900 s');
+
+  // Something was drawn: the canvas is not blank.
+  const inked = await page.getByRole('img', { name: 'Signal traces' }).evaluate((c: HTMLCanvasElement) => {
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+  expect(inked).toBeGreaterThan(2000);
+
+  const events = page.getByRole('table', { name: 'Events' });
+  await expect(events.getByRole('row')).toHaveCount(15);
+  await expect(events.getByText('Stimulus/S253').first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(page.getByTestId('signal-window')).toContainText('1.975–5.925 s');
+});

@@ -1,0 +1,4 @@
+/** Brain atlases (NIfTI label volumes and their names) and EEG montages. */
+export * from './nifti';
+export * from './labels';
+export * from './montage';

@@ -1,0 +1,5 @@
+/** Level 1: spectrotemporal signatures of perceptual categories, per contact (docs METHODS.md "Level 1"). */
+export * from './params';
+export * from './features';
+export * from './analyze';
+export * from './cluster';

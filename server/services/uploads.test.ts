@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Upload } from '@tus/utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorkers } from '@/workers/engine';
+import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
+import type { SessionUser } from '@/server/trpc/init';
+import { uploadStore } from '@/server/uploads/store';
+
+const recordings = path.resolve('../shared/data/recordings');
+const reference = JSON.parse(readFileSync(path.join(recordings, 'reference-mne.json'), 'utf8')) as Record<
+  string,
+  { sfreq: number; n_channels: number; n_samples: number; ch_names: string[]; first_samples_volts: Record<string, number[]>; annotations: { onset_s: number; description: string }[] }
+>;
+
+describe(`upload and ingest of recordings (${databaseKind})`, () => {
+  let platform: TestPlatform;
+  let user: SessionUser;
+  let labId: string;
+  let n = 0;
+
+  /** Puts a file through the same tus store the upload route writes to, as a finished upload. */
+  async function upload(name: string, bytes = readFileSync(path.join(recordings, name))) {
+    const store = uploadStore(platform.runtime.config.uploadDir);
+    const id = `test-${++n}-${Date.now()}`;
+    await store.create(new Upload({ id, size: bytes.length, offset: 0, metadata: { filename: name, labId, userId: user.id } }));
+    await store.write(Readable.from([bytes]), id, 0);
+    return id;
+  }
+
+  async function waitForDataset(datasetId: string) {
+    for (let i = 0; i < 600; i++) {
+      const d = await platform.as(user).datasets.get({ labId, datasetId });
+      if (d.status !== 'ingesting') return d;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('ingest did not finish');
+  }
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    user = await platform.user('Uploader');
+    labId = (await platform.as(user).labs.create({ name: 'Upload lab', description: '' })).id;
+    await startWorkers(platform.runtime);
+  });
+  afterAll(() => platform.close());
+
+  it('ingests BrainVision (three files): channels, events and samples agree with MNE-Python', async () => {
+    const ids = [await upload('test.vhdr'), await upload('test.vmrk'), await upload('test.eeg')];
+    const { datasetId } = await platform.as(user).datasets.importUploads({ labId, name: 'BV test', uploadIds: ids });
+    const d = await waitForDataset(datasetId);
+    const ref = reference['test.vhdr']!;
+    expect(d).toMatchObject({ status: 'ready', kind: 'raw', sfreq: ref.sfreq, nChannels: ref.n_channels, nTimes: ref.n_samples, hasSignal: true });
+    expect(d.channels.map((c) => c.name)).toEqual(ref.ch_names);
+    expect(d.files.map((f) => f.name)).toEqual(['test.vhdr', 'test.vmrk', 'test.eeg']);
+    const events = await platform.as(user).datasets.events({ labId, datasetId });
+    expect(events.map((e) => e.description)).toEqual(ref.annotations.map((a) => a.description));
+    expect(events.map((e) => e.onset)).toEqual(ref.annotations.map((a) => expect.closeTo(a.onset_s, 6)));
+    // Zoomed in to single samples, the viewer gets the stored values themselves.
+    const signal = await platform.as(user).datasets.signal({ labId, datasetId, channels: [0, 3], start: 0, stop: 5, points: 10 });
+    expect(signal.source).toBe('raw samples');
+    expect(signal.traces[0]!.min).toEqual(ref.first_samples_volts.FP1!.map((v) => expect.closeTo(v, 9)));
+    expect(signal.traces[1]!.min).toEqual(ref.first_samples_volts.F4!.map((v) => expect.closeTo(v, 9)));
+    // The whole recording comes from the pyramid, one min/max pair per point.
+    const whole = await platform.as(user).datasets.signal({ labId, datasetId, channels: [0], start: 0, stop: ref.n_samples, points: 100 });
+    expect(whole.source).toBe('pyramid 1:64');
+    expect(whole.traces[0]!.min).toHaveLength(100);
+    expect(Math.min(...whole.traces[0]!.min)).toBeLessThanOrEqual(Math.max(...whole.traces[0]!.max));
+  });
+
+  it('refuses the same files again, naming the dataset that has them', async () => {
+    const ids = [await upload('test.vhdr'), await upload('test.vmrk'), await upload('test.eeg')];
+    await expect(platform.as(user).datasets.importUploads({ labId, name: 'Again', uploadIds: ids })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: 'These files are already in this lab as the dataset "BV test"',
+    });
+  });
+
+  it('a rejected upload says why, keeps its files, and ingests once the missing file is added', async () => {
+    const ids = [await upload('test.vhdr'), await upload('test.vmrk')];
+    const { datasetId } = await platform.as(user).datasets.importUploads({ labId, name: 'Missing data file', uploadIds: ids });
+    const failed = await waitForDataset(datasetId);
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/test\.vhdr.*test\.eeg/);
+    expect(failed.files).toHaveLength(2);
+    await platform.as(user).datasets.addFiles({ labId, datasetId, uploadIds: [await upload('test.eeg')] });
+    expect(await waitForDataset(datasetId)).toMatchObject({ status: 'ready', nChannels: 32, error: null });
+  });
+
+  it('ingests EDF+ and BDF with their annotations and trigger events', async () => {
+    for (const [file, nEvents] of [['S001R01.edf', 1], ['test_bdf_stim_channel.bdf', null]] as const) {
+      const { datasetId } = await platform.as(user).datasets.importUploads({ labId, name: file, uploadIds: [await upload(file)] });
+      const d = await waitForDataset(datasetId);
+      const ref = reference[file]!;
+      expect(d).toMatchObject({ status: 'ready', sfreq: ref.sfreq, nTimes: ref.n_samples, nChannels: ref.n_channels });
+      const events = await platform.as(user).datasets.events({ labId, datasetId });
+      if (nEvents !== null) expect(events).toHaveLength(nEvents);
+      else expect(events.length).toBeGreaterThan(0); // BDF triggers from the Status channel
+    }
+  });
+
+  it('uploads of another user or another lab are not found', async () => {
+    const other = await platform.user('Other');
+    const otherLab = (await platform.as(other).labs.create({ name: 'Other', description: '' })).id;
+    const id = await upload('test.vmrk');
+    await expect(platform.as(other).datasets.importUploads({ labId: otherLab, name: 'x', uploadIds: [id] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
