@@ -16,7 +16,11 @@ export const channels = pgTable(
     y: real('y'),
     z: real('z'),
     coordFrame: text('coord_frame').notNull().default('unknown'),
+    /** The region the analyses group by: the Brodmann area for MNI contacts ('BA37'), or as the source says. */
     region: text('region'),
+    aal: text('aal'),
+    /** Distance to the labelled voxel the labels come from: 0 inside the atlas mask. */
+    atlasDistanceMm: real('atlas_distance_mm'),
     /** Anatomical label from the file (NWB location, BIDS), kept as given. */
     location: text('location'),
     group: text('group'),

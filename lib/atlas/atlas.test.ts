@@ -6,12 +6,14 @@ import {
   HARVARD_OXFORD_CORTICAL,
   harvardOxfordLabels,
   labelAt,
+  makeAtlas,
   matchMontage,
   normaliseChannelName,
   parseAalLabels,
   readElc,
   readNifti,
   readThetaPhi,
+  regionAt,
   uniqueLabels,
   voxelToWorld,
   voxelValue,
@@ -105,7 +107,7 @@ describe.skipIf(!haveAssets)('atlases in shared/assets', () => {
   const ba = haveAssets ? load('brodmann.nii.gz') : (null as unknown as NiftiVolume);
   const aalNames = haveAssets ? parseAalLabels(readFileSync(asset('atlas', 'aal.nii.txt'), 'utf8')) : new Map<number, string>();
 
-  it('AAL and Brodmann: 1 mm, 181 x 217 x 181, MNI (0,0,0) at voxel (90,126,72) (1-based) ', () => {
+  it('AAL and Brodmann: 1 mm, 181 x 217 x 181, MNI (0,0,0) at voxel (90,125,71)', () => {
     for (const v of [aal, ba]) {
       expect(v.header.dims).toEqual([181, 217, 181]);
       expect(v.header.pixdim).toEqual([1, 1, 1]);
@@ -127,6 +129,14 @@ describe.skipIf(!haveAssets)('atlases in shared/assets', () => {
     expect(labelAt(ba, fus, { names: baNames })).toMatchObject({ name: 'BA37', distanceMm: 0 });
     expect(labelAt(aal, fus, { names: aalNames })).toMatchObject({ value: 56, name: 'Fusiform_R', distanceMm: 0 });
     expect(labelAt(aal, [-40, 20, 45], { names: aalNames })?.name).toBe('Frontal_Mid_L');
+  });
+
+  it('makeAtlas / regionAt bundle a volume with its names', () => {
+    const b = makeAtlas('brodmann', readFileSync(asset('atlas', 'brodmann.nii.gz')));
+    expect(regionAt(b, [40, -55, -15])?.name).toBe('BA37');
+    const a = makeAtlas('aal', readFileSync(asset('atlas', 'aal.nii.gz')), readFileSync(asset('atlas', 'aal.nii.txt'), 'utf8'));
+    expect(regionAt(a, [-8, -90, 0])?.name).toBe('Calcarine_L');
+    expect(() => makeAtlas('aal', readFileSync(asset('atlas', 'aal.nii.gz')))).toThrow(/aal.nii.txt/);
   });
 
   it('a point just outside the brain gets the nearest label and its distance; far outside gets null', () => {

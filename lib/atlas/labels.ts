@@ -1,5 +1,5 @@
 /** Region labels of MNI coordinates from label volumes (AAL, Brodmann, Harvard-Oxford) and their name tables. */
-import { applyAffine, inVolume, voxelToWorld, voxelValue, type NiftiVolume, type Vec3 } from './nifti';
+import { applyAffine, inVolume, readNifti, voxelToWorld, voxelValue, type NiftiVolume, type Vec3 } from './nifti';
 
 export type LabelNames = ReadonlyMap<number, string>;
 
@@ -147,4 +147,35 @@ export const HARVARD_OXFORD_CORTICAL: readonly string[] = [
 
 export function harvardOxfordLabels(): Map<number, string> {
   return new Map(HARVARD_OXFORD_CORTICAL.map((name, i) => [i + 1, name]));
+}
+
+export type AtlasKind = 'aal' | 'brodmann' | 'harvard-oxford';
+
+export interface Atlas {
+  kind: AtlasKind;
+  volume: NiftiVolume;
+  names: LabelNames;
+}
+
+/**
+ * An atlas from its volume bytes (.nii / .nii.gz) and, for AAL, the text of aal.nii.txt. Brodmann names come
+ * from the values ('BA17'), Harvard-Oxford names from FSL's cortical list.
+ */
+export function makeAtlas(kind: AtlasKind, niftiBytes: Uint8Array, labelText?: string): Atlas {
+  const volume = readNifti(niftiBytes);
+  let names: LabelNames;
+  if (kind === 'aal') {
+    if (labelText === undefined) throw new Error('AAL needs its label list (aal.nii.txt)');
+    names = parseAalLabels(labelText);
+  } else if (kind === 'brodmann') {
+    names = brodmannLabels(volume);
+  } else {
+    names = harvardOxfordLabels();
+  }
+  return { kind, volume, names };
+}
+
+/** labelAt with the atlas's names. */
+export function regionAt(atlas: Atlas, mni: readonly number[], options: Omit<LabelAtOptions, 'names'> = {}): LabelHit | null {
+  return labelAt(atlas.volume, mni, { ...options, names: atlas.names });
 }

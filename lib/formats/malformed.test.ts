@@ -28,7 +28,7 @@ function expectWellFormed(err: FormatError, file: string, where: string, problem
   expect(err.file).toBe(file);
   expect(err.where).toBe(where);
   expect(err.problem).toMatch(problem);
-  expect(err.problem).toMatch(/expected .*found/);
+  expect(err.problem).toMatch(/expected\b.*\bfound\b/);
   expect(err.message).toBe(`${file}: ${where}: ${err.problem}`);
 }
 
@@ -46,7 +46,8 @@ describe('NWB', () => {
     const good = await makeNwb();
     const half = Math.floor(good.length / 2);
     const err = await nwbError(good.slice(0, half));
-    expectWellFormed(err, 'rec.nwb', 'HDF5 superblock end-of-file address (byte 40)', new RegExp(`^expected a file of ${good.length} bytes, found ${half} \\(truncated\\)$`));
+    // h5wasm writes superblock v2+, whose end-of-file address is at byte 12 + 2 × 8 (v0, as pynwb writes, has it at 40).
+    expectWellFormed(err, 'rec.nwb', 'HDF5 superblock end-of-file address (byte 28)', new RegExp(`^expected a file of ${good.length} bytes, found ${half} \\(truncated\\)$`));
   });
 
   it('corrupt object headers', async () => {
@@ -81,7 +82,18 @@ describe('NWB', () => {
   });
 });
 
-describe.skipIf(!haveShared)('EDF (shared S001R01.edf)', () => {
+describe.skipIf(!haveShared)('EDF and BDF (shared S001R01.edf, test_bdf_stim_channel.bdf)', () => {
+  it('BDF cut inside a data record (24-bit samples)', async () => {
+    const bytes = readBytes(path.join(RECORDINGS, 'test_bdf_stim_channel.bdf'));
+    const err = await formatError(() => openEdf(memorySource('stim.bdf', bytes.slice(0, bytes.length - 7))));
+    expectWellFormed(
+      err,
+      'stim.bdf',
+      "header field 'number of data records' (byte 236)",
+      new RegExp(`^10 records × 6000 bytes \\+ 1280-byte header = ${bytes.length} bytes expected, found a file of ${bytes.length - 7} bytes \\(truncated; 9 complete records\\)$`),
+    );
+  });
+
   it('negative number of data records', async () => {
     const bytes = readBytes(path.join(RECORDINGS, 'S001R01.edf'));
     bytes.set(enc('-5      '), 236);

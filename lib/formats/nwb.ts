@@ -8,10 +8,11 @@
  * into that file system before HDF5 can open it. The samples of the chosen series are copied out at once and
  * the in-memory file is deleted, so nothing stays behind in wasm memory after `openNwb` returns.
  */
-import h5wasm from 'h5wasm';
+import type h5wasm from 'h5wasm';
 import { checkSampleRange, cropAnnotations, latin1, readRange, shown } from './bytes';
 import { FormatError, type Annotation, type ByteSource, type ChannelInfo, type ChannelType, type RecordingInfo, type RecordingReader } from './types';
 
+type H5 = typeof h5wasm;
 type H5Group = InstanceType<typeof h5wasm.Group>;
 type H5Dataset = InstanceType<typeof h5wasm.Dataset>;
 type H5Entity = ReturnType<H5Group['get']>;
@@ -43,12 +44,23 @@ const LABEL_COLUMNS = ['trial_type', 'condition', 'label', 'stimulus', 'stim', '
 const NOT_LABELS = ['id', 'start_time', 'stop_time', 'timeseries'];
 
 let fileCounter = 0;
+let loading: Promise<H5> | undefined;
+
+/** h5wasm compiles its wasm when imported; load it on the first NWB file, not with every importer of lib/formats. */
+function loadH5(): Promise<H5> {
+  loading ??= import('h5wasm').then(async ({ default: h5 }) => {
+    await h5.ready;
+    return h5;
+  });
+  return loading;
+}
 
 type NumArray = ArrayLike<number>;
 
 /** Everything a reader needs from an HDF5 object, with where-strings ready for errors. */
 class Nwb {
   constructor(
+    readonly h5: H5,
     readonly file: string,
     readonly root: H5Group,
   ) {}
@@ -63,12 +75,12 @@ class Nwb {
 
   group(path: string): H5Group | null {
     const e = this.get(path);
-    return e instanceof h5wasm.Group ? e : null;
+    return e instanceof this.h5.Group ? e : null;
   }
 
   dataset(path: string): H5Dataset | null {
     const e = this.get(path);
-    return e instanceof h5wasm.Dataset ? e : null;
+    return e instanceof this.h5.Dataset ? e : null;
   }
 
   requireDataset(path: string, what: string): H5Dataset {
@@ -169,7 +181,7 @@ async function checkEndOfFile(source: ByteSource): Promise<void> {
 }
 
 /** Copies the file into h5wasm's in-memory file system, opens it, runs `read`, and always deletes the copy. */
-async function withHdf5<T>(source: ByteSource, maxBytes: number, read: (root: H5Group) => T): Promise<T> {
+async function withHdf5<T>(source: ByteSource, maxBytes: number, read: (h5: H5, root: H5Group) => T): Promise<T> {
   const file = source.name;
   const head = latin1(await readRange(source, 0, Math.min(source.size, 8), 'HDF5 signature (8 bytes)'));
   if (head !== HDF5_MAGIC) {
@@ -180,24 +192,25 @@ async function withHdf5<T>(source: ByteSource, maxBytes: number, read: (root: H5
     throw new FormatError(file, 'file size', `expected at most ${maxBytes} bytes (NWB files are read whole into memory), found ${source.size}`);
   }
   const bytes = await source.read(0, source.size);
-  const { FS } = await h5wasm.ready;
+  const h5 = await loadH5();
+  const { FS } = await h5.ready;
   const path = `/brainglass-nwb-${++fileCounter}.h5`;
   FS.writeFile(path, bytes);
   try {
-    let h5: InstanceType<typeof h5wasm.File>;
+    let h5file: InstanceType<typeof h5wasm.File>;
     try {
-      h5 = new h5wasm.File(path, 'r');
+      h5file = new h5.File(path, 'r');
     } catch (err) {
       throw new FormatError(file, 'HDF5 superblock', `expected a readable HDF5 file, found one HDF5 cannot open (${(err as Error).message}; truncated?)`);
     }
     try {
-      return read(h5);
+      return read(h5, h5file);
     } catch (err) {
       if (err instanceof FormatError) throw err;
       // h5wasm reports damage deep in the file as plain Errors while walking it.
       throw new FormatError(file, 'HDF5 objects', `expected readable groups and datasets, found an error from HDF5 (${(err as Error).message}; corrupt?)`);
     } finally {
-      h5.close();
+      h5file.close();
     }
   } finally {
     FS.unlink(path);
@@ -307,8 +320,8 @@ function parseDate(nwb: Nwb, path: string): Date | undefined {
 
 export async function openNwb(source: ByteSource, options: NwbOptions = {}): Promise<NwbReader> {
   const file = source.name;
-  return withHdf5(source, options.maxBytes ?? 2 ** 30, (root) => {
-    const nwb = new Nwb(file, root);
+  return withHdf5(source, options.maxBytes ?? 2 ** 30, (h5, root) => {
+    const nwb = new Nwb(h5, file, root);
     const rootType = nwb.attrString(root, 'neurodata_type');
     if (rootType !== 'NWBFile') {
       throw new FormatError(file, "root attribute 'neurodata_type'", `expected "NWBFile" (an NWB 2 file), found ${rootType === undefined ? 'none (a plain HDF5 file)' : shown(rootType)}`);

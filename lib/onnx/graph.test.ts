@@ -159,11 +159,36 @@ describe('graph tools on a tiny CNN built here', () => {
     const o2 = await run(encodeModel(r2), feeds());
     expect(maxAbsDiff(base.logits.data, o1.logits.data)).toBeGreaterThan(1e-3);
     expect(maxAbsDiff(o1.logits.data, o2.logits.data)).toBeGreaterThan(1e-3);
-    expect(r1.graph?.node).toBe(tiny.model.graph?.node);
+    // Same architecture: the very same node objects (only Constant nodes holding weights would be replaced).
+    r1.graph?.node.forEach((n, i) => expect(n).toBe(tiny.model.graph?.node[i]));
     const keep = randomizeWeights(tiny.model, 1, { biases: 'keep' });
     expect(keep.graph?.initializer[1]).toBe(tiny.model.graph?.initializer[1]);
     const zero = randomizeWeights(tiny.model, 1, { biases: 'zero' });
     expect(Array.from(tensorToNumbers(zero.graph?.initializer[3] ?? tiny.model.graph!.initializer[0]))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('also finds and re-draws weights held by Constant nodes', async () => {
+    // Same network with the conv weight in a Constant node instead of an initializer (older exporters do this).
+    const g = tiny.model.graph!;
+    const convW = g.initializer[0];
+    const constModel: ModelProto = {
+      ...tiny.model,
+      graph: {
+        ...g,
+        initializer: g.initializer.slice(1),
+        node: [makeNode('Constant', [], ['conv_w'], { value: { tensor: { ...convW, name: undefined } } }, { name: 'w_const' }), ...g.node],
+      },
+    };
+    const base = await run(encodeModel(tiny.model), feeds());
+    const same = await run(encodeModel(constModel), feeds());
+    expect(Array.from(same.logits.data)).toEqual(Array.from(base.logits.data));
+    const found = weightTensors(constModel).find((w) => w.name === 'conv_w');
+    expect(found).toMatchObject({ source: 'constant', role: 'weight', opType: 'Conv' });
+    const random = randomizeWeights(constModel, 3, { biases: 'keep' });
+    const conv = random.graph?.node[0].attribute[0].t;
+    expect(conv && tensorToNumbers(conv)).not.toEqual(tensorToNumbers(convW));
+    const out = await run(encodeModel(random), feeds());
+    expect(maxAbsDiff(out.logits.data, base.logits.data)).toBeGreaterThan(1e-3);
   });
 });
 
@@ -199,7 +224,9 @@ describe.skipIf(!existsSync(mobilenetPath))('MobileNetV2 int8 QDQ model', () => 
     expect(input?.shape?.slice(1)).toEqual([224, 224, 3]);
   });
 
-  it('runs identically after decode -> encode', async () => {
+  it('runs identically after decode -> encode, which is byte-identical', async () => {
+    // Unknown fields are re-slotted by field number, so a standard serializer's output comes back unchanged.
+    expect(Buffer.compare(Buffer.from(encodeModel(model)), Buffer.from(bytes))).toBe(0);
     const a = await run(bytes, feeds());
     const b = await run(encodeModel(model), feeds());
     expect(a[outName].dims).toEqual([1, 1000]);
@@ -215,6 +242,10 @@ describe.skipIf(!existsSync(mobilenetPath))('MobileNetV2 int8 QDQ model', () => 
     expect(convs.every((l) => l.candidate && l.floatOutput)).toBe(true);
     // Quantize/Dequantize nodes are not candidates: their outputs are int8 / the dequantized copies.
     expect(layers.filter((l) => l.opType === 'QuantizeLinear').every((l) => !l.candidate && !l.floatOutput)).toBe(true);
+    // Relu6 (Relu then Min 6) outputs are re-quantized; their DequantizeLinear copies are found.
+    const relu6 = layers.filter((l) => l.opType === 'Min');
+    expect(relu6.length).toBe(17);
+    expect(relu6.every((l) => l.requantized !== undefined)).toBe(true);
     const picks = [convs[0], convs[26], convs[51]].map((l) => l.outputs[0]);
     const out = await run(exposeOutputs(model, picks), feeds());
     const dims = picks.map((p) => out[p].dims);
@@ -268,5 +299,32 @@ describe.skipIf(!existsSync(mobilenetPath))('MobileNetV2 int8 QDQ model', () => 
     const m = withOutputs(model, []);
     expect(m.opsetImport).toEqual(model.opsetImport);
     expect(m.unknownFields).toBe(model.unknownFields);
+  });
+});
+
+const mobilenetV1Path = path.join(assets, 'cnn', 'mobilenet_v1_0.5_128_quant.onnx');
+
+describe.skipIf(!existsSync(mobilenetV1Path))('MobileNetV1 quant model (TFLite, ReLU6 fused into quantization)', () => {
+  it('round-trips byte-identically and exposes re-quantized (post-ReLU6) conv outputs', async () => {
+    const bytes = new Uint8Array(readFileSync(mobilenetV1Path));
+    const model = decodeModel(bytes);
+    expect(Buffer.compare(Buffer.from(encodeModel(model)), Buffer.from(bytes))).toBe(0);
+    const input = modelInputInfo(model);
+    expect(input).toMatchObject({ elemTypeName: 'uint8', shape: [1, 128, 128, 3], layout: 'NHWC' });
+    const convs = listLayers(model).filter((l) => l.opType === 'Conv');
+    expect(convs.length).toBe(28);
+    const first = convs[0];
+    expect(first.requantized).toBeDefined();
+    const img = new Uint8Array(128 * 128 * 3);
+    for (let i = 0; i < img.length; i++) img[i] = (i * 7 + (i >> 9)) & 255;
+    const pre = first.outputs[0];
+    const post = first.requantized ?? '';
+    const out = await run(exposeOutputs(model, [pre, post]), { [input.name]: new Tensor('uint8', img, [1, 128, 128, 3]) });
+    const a = range(out[pre].data);
+    const b = range(out[post].data);
+    // No Relu node: the activation is the quantization range [0, 6] (pre-activation values go outside it).
+    expect(a.min).toBeLessThan(0);
+    expect(b.min).toBeGreaterThanOrEqual(0);
+    expect(b.max).toBeLessThanOrEqual(6.01);
   });
 });

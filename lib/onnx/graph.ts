@@ -175,6 +175,12 @@ export interface LayerInfo {
    * QuantizeLinear (exposing one gives the value before re-quantization, i.e. without rounding to the grid).
    */
   candidate: boolean;
+  /**
+   * QDQ models: the DequantizeLinear output that carries this tensor after QuantizeLinear, i.e. the value later
+   * layers actually receive (rounded to the grid and clipped to its range; in TFLite exports that fuse ReLU6
+   * into the quantization range, this is the post-activation value).
+   */
+  requantized?: string;
 }
 
 /** Every node in graph order, with output element types and whether it is a layer candidate. */
@@ -186,6 +192,15 @@ export function listLayers(model: ModelProto): LayerInfo[] {
     const s = valueInfoShape(v);
     if (v.name !== undefined && s) shapes.set(v.name, s);
   }
+  const consumers = consumerMap(graph);
+  const requantized = (name: string): string | undefined => {
+    for (const q of consumers.get(name) ?? []) {
+      if (q.opType !== 'QuantizeLinear' || q.input[0] !== name) continue;
+      const dq = (consumers.get(q.output[0]) ?? []).find((n) => n.opType === 'DequantizeLinear');
+      if (dq) return dq.output[0];
+    }
+    return undefined;
+  };
   return graph.node.map((node, index): LayerInfo => {
     const opType = node.opType ?? '';
     const kind = KIND_OF[opType] ?? 'other';
@@ -205,6 +220,8 @@ export function listLayers(model: ModelProto): LayerInfo[] {
     };
     const shape = shapes.get(node.output[0]);
     if (shape) info.shape = shape;
+    const rq = floatOutput && node.opType !== 'DequantizeLinear' ? requantized(node.output[0]) : undefined;
+    if (rq) info.requantized = rq;
     return info;
   });
 }
@@ -328,13 +345,7 @@ function describeInput(graph: GraphProto, v: ValueInfoProto): InputInfo {
  * NHWC and converts (TF exports); reaching a Conv first means NCHW (ONNX Conv's own layout).
  */
 function layoutFromGraph(graph: GraphProto, input: string): Layout {
-  const consumers = new Map<string, NodeProto[]>();
-  for (const n of graph.node) {
-    for (const i of n.input) {
-      if (!consumers.has(i)) consumers.set(i, []);
-      consumers.get(i)?.push(n);
-    }
-  }
+  const consumers = consumerMap(graph);
   const seen = new Set<string>([input]);
   let frontier = [input];
   for (let depth = 0; depth < 8 && frontier.length > 0; depth++) {
@@ -366,8 +377,9 @@ function layoutFromGraph(graph: GraphProto, input: string): Layout {
 // Random-weights control
 
 export interface WeightTensor {
-  /** Initializer name. */
+  /** Initializer name, or the output name of the Constant node holding the tensor. */
   name: string;
+  source: 'initializer' | 'constant';
   role: 'weight' | 'bias';
   /** Consuming node (Conv, Gemm, MatMul ...). */
   node: string;
@@ -383,8 +395,9 @@ const WEIGHTED_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 const PASS_THROUGH = new Set(['Identity', 'Transpose', 'Reshape', 'Cast', 'Squeeze', 'Unsqueeze', 'Flatten']);
 
 /**
- * The learned parameters of the model: initializers that reach a Conv / ConvTranspose / Gemm / MatMul weight
- * or bias input (directly, through DequantizeLinear, or through reshaping ops), plus biases added by an Add
+ * The learned parameters of the model: initializers (or Constant nodes) that reach a Conv / ConvTranspose /
+ * Gemm / MatMul weight or bias input (directly, through DequantizeLinear, or through reshaping ops), plus biases
+ * added by an Add
  * right after a MatMul/Conv (how TF exports dense layers). Scales, zero points, normalisation statistics and
  * shape constants are not included.
  */
@@ -395,15 +408,17 @@ export function weightTensors(model: ModelProto): WeightTensor[] {
   const producer = new Map<string, NodeProto>();
   for (const n of graph.node) for (const o of n.output) producer.set(o, n);
 
-  /** Initializer behind a tensor name, and whether a DequantizeLinear was crossed. */
-  const trace = (name: string): { init: TensorProto; quantized: boolean } | null => {
+  /** Constant tensor behind a tensor name, and whether a DequantizeLinear was crossed. */
+  const trace = (name: string): { name: string; tensor: TensorProto; source: WeightTensor['source']; quantized: boolean } | null => {
     let quantized = false;
     let cur = name;
     for (let hop = 0; hop < 8; hop++) {
       const init = inits.get(cur);
-      if (init) return { init, quantized };
+      if (init) return { name: cur, tensor: init, source: 'initializer', quantized };
       const p = producer.get(cur);
       if (!p) return null;
+      const value = p.opType === 'Constant' ? getAttribute(p, 'value')?.t : undefined;
+      if (value) return { name: cur, tensor: value, source: 'constant', quantized };
       if (p.opType === 'DequantizeLinear') quantized = true;
       else if (!PASS_THROUGH.has(p.opType ?? '')) return null;
       cur = p.input[0];
@@ -414,14 +429,15 @@ export function weightTensors(model: ModelProto): WeightTensor[] {
   const out = new Map<string, WeightTensor>();
   const add = (tensorName: string, role: WeightTensor['role'], node: NodeProto): void => {
     const found = trace(tensorName);
-    if (!found?.init.name || out.has(found.init.name)) return;
-    out.set(found.init.name, {
-      name: found.init.name,
+    if (!found || out.has(found.name)) return;
+    out.set(found.name, {
+      name: found.name,
+      source: found.source,
       role,
       node: node.name ?? '',
       opType: node.opType ?? '',
       quantized: found.quantized,
-      dataType: found.init.dataType ?? DataType.UNDEFINED,
+      dataType: found.tensor.dataType ?? DataType.UNDEFINED,
     });
   };
   for (const n of graph.node) {
@@ -461,9 +477,10 @@ export interface RandomizeOptions {
  * Quantized weights (int8/uint8/int32 read through DequantizeLinear) are re-drawn in their integer domain with
  * the integers' mean and SD, rounded and clipped to the type's range; scale and zero point are kept, so the
  * dequantized weights have the moments of the trained dequantized weights and the model stays a valid QDQ
- * model. Other initializers (scales, zero points, normalisation statistics) are kept.
+ * model. Other initializers (scales, zero points, normalisation statistics such as an unfused
+ * BatchNormalization's) are kept.
  *
- * Returns a new model; tensors not re-drawn are shared with the input.
+ * Returns a new model; tensors and nodes not re-drawn are shared with the input.
  */
 export function randomizeWeights(model: ModelProto, seed: number, options: RandomizeOptions = {}): ModelProto {
   const graph = requireGraph(model);
@@ -471,16 +488,13 @@ export function randomizeWeights(model: ModelProto, seed: number, options: Rando
   const targets = new Map(weightTensors(model).map((w) => [w.name, w]));
   const rng = new Rng(seed);
   const gauss = gaussian(rng);
-  const initializer = graph.initializer.map((t) => {
-    const w = t.name !== undefined ? targets.get(t.name) : undefined;
-    if (!w || (w.role === 'bias' && biases === 'keep')) return t;
+  const redraw = (t: TensorProto, w: WeightTensor): TensorProto => {
+    if (w.role === 'bias' && biases === 'keep') return t;
     const v = tensorToNumbers(t);
-    const range = integerRange(t.dataType ?? DataType.UNDEFINED);
     const next = new Float64Array(v.length);
-    if (w.role === 'bias' && biases === 'zero') {
-      // Zero in the dequantized domain is the zero point, which for biases (int32) is 0 by the ONNX QDQ spec.
-      return tensorWithNumbers(t, next);
-    }
+    // Zero in the dequantized domain is the zero point, which for (int32) biases is 0 by the ONNX QDQ spec.
+    if (w.role === 'bias' && biases === 'zero') return tensorWithNumbers(t, next);
+    const range = integerRange(t.dataType ?? DataType.UNDEFINED);
     const { mean, sd } = moments(v);
     for (let i = 0; i < v.length; i++) {
       let x = mean + sd * gauss();
@@ -488,8 +502,18 @@ export function randomizeWeights(model: ModelProto, seed: number, options: Rando
       next[i] = x;
     }
     return tensorWithNumbers(t, next);
+  };
+  // Draws follow graph order (initializers, then Constant nodes) so a seed always gives the same model.
+  const initializer = graph.initializer.map((t) => {
+    const w = t.name !== undefined ? targets.get(t.name) : undefined;
+    return w?.source === 'initializer' ? redraw(t, w) : t;
   });
-  return { ...model, graph: { ...graph, initializer } };
+  const node = graph.node.map((n) => {
+    const w = n.opType === 'Constant' ? targets.get(n.output[0]) : undefined;
+    if (w?.source !== 'constant') return n;
+    return { ...n, attribute: n.attribute.map((a) => (a.name === 'value' && a.t ? { ...a, t: redraw(a.t, w) } : a)) };
+  });
+  return { ...model, graph: { ...graph, initializer, node } };
 }
 
 function moments(v: Float64Array): { mean: number; sd: number } {
@@ -517,6 +541,19 @@ function gaussian(rng: Rng): () => number {
     spare = r * Math.sin(th);
     return r * Math.cos(th);
   };
+}
+
+/** Nodes reading each tensor name. */
+function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
+  const consumers = new Map<string, NodeProto[]>();
+  for (const n of graph.node) {
+    for (const i of n.input) {
+      const list = consumers.get(i);
+      if (list) list.push(n);
+      else consumers.set(i, [n]);
+    }
+  }
+  return consumers;
 }
 
 function requireGraph(model: ModelProto): GraphProto {

@@ -102,3 +102,22 @@ describe('ONNX model encode/decode', () => {
     expect(Array.from(tensorToNumbers(viaInt32))).toEqual([5, -6, 7, 8]);
   });
 });
+
+describe('tensor values', () => {
+  it('writes and reads float16 and bfloat16 with round-to-nearest', () => {
+    const t = makeTensor('h', DataType.FLOAT16, [1], new Uint16Array(1));
+    const vals = [0, 1, -2.5, 65504, 1e-7, 6.1e-5, 0.1, 70000, 1 + 2 ** -11, 1 + 3 * 2 ** -11];
+    const want = [0, 1, -2.5, 65504, 1.1920928955078125e-7, 6.097555160522461e-5, 0.0999755859375, Infinity, 1, 1 + 2 ** -9];
+    vals.forEach((v, i) => {
+      const h = tensorWithNumbers(t, [v]);
+      expect(tensorToNumbers(h)[0]).toBe(want[i]);
+    });
+    const b = tensorWithNumbers({ ...t, dims: [3], dataType: DataType.BFLOAT16 }, [1 + 2 ** -8, 3.140625, -0.5]);
+    expect(Array.from(tensorToNumbers(b))).toEqual([1, 3.140625, -0.5]);
+  });
+
+  it('refuses tensors whose data is not in the message (external data)', () => {
+    const t = { ...makeTensor('e', DataType.FLOAT, [3], new Float32Array(3)), rawData: undefined };
+    expect(() => tensorToNumbers(t)).toThrow(/0 values for 3/);
+  });
+});

@@ -159,10 +159,6 @@ function readFields(r: ProtoReader, msg: HasUnknown, handle: FieldHandler): void
   }
 }
 
-function expectWire(wire: WireType, want: WireType, what: string): void {
-  if (wire !== want) throw new Error(`onnx: ${what} has wire type ${wire}, expected ${want}`);
-}
-
 function safeNumber(v: Int64, what: string): number {
   if (typeof v === 'bigint') throw new Error(`onnx: ${what} ${v} exceeds 2^53`);
   return v;
@@ -192,6 +188,7 @@ function decodeStringStringEntry(r: ProtoReader): StringStringEntry {
 
 export function decodeTensor(r: ProtoReader): TensorProto {
   const m: TensorProto = { dims: [], floatData: new Float32Array(0), int32Data: new Int32Array(0), int64Data: new BigInt64Array(0) };
+  const floatBlocks: Float32Array[] = [];
   const floats: number[] = [];
   const int32s: number[] = [];
   const int64s: Int64[] = [];
@@ -207,8 +204,8 @@ export function decodeTensor(r: ProtoReader): TensorProto {
       case 4:
         if (w === WIRE_LEN) {
           // Packed floats: decode the block at once (weights can be millions of values).
-          const block = float32FromBytes(r.readBytesView());
-          for (let i = 0; i < block.length; i++) floats.push(block[i]);
+          if (floats.length) floatBlocks.push(Float32Array.from(floats.splice(0)));
+          floatBlocks.push(float32FromBytes(r.readBytesView()));
         } else r.readRepeated(w, WIRE_FIXED32, (s) => s.readFloat(), floats);
         return true;
       case 5:
@@ -229,7 +226,17 @@ export function decodeTensor(r: ProtoReader): TensorProto {
         return false;
     }
   });
-  if (floats.length) m.floatData = Float32Array.from(floats);
+  if (floats.length) floatBlocks.push(Float32Array.from(floats));
+  if (floatBlocks.length === 1) m.floatData = floatBlocks[0];
+  else if (floatBlocks.length > 1) {
+    const total = floatBlocks.reduce((a, b) => a + b.length, 0);
+    m.floatData = new Float32Array(total);
+    let o = 0;
+    for (const b of floatBlocks) {
+      m.floatData.set(b, o);
+      o += b.length;
+    }
+  }
   if (int32s.length) m.int32Data = Int32Array.from(int32s);
   if (int64s.length) m.int64Data = BigInt64Array.from(int64s, (v) => BigInt(v));
   return m;
@@ -370,10 +377,8 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   const r = new ProtoReader(bytes);
   const m: ModelProto = { opsetImport: [], metadataProps: [] };
   readFields(r, m, (r, f, w) => {
-    if (f === 1) {
-      expectWire(w, WIRE_VARINT, 'ir_version');
-      m.irVersion = safeNumber(r.readInt64(), 'ir_version');
-    } else if (f === 8 && w === WIRE_LEN) m.opsetImport.push(decodeOperatorSetId(r.readMessage()));
+    if (f === 1 && w === WIRE_VARINT) m.irVersion = safeNumber(r.readInt64(), 'ir_version');
+    else if (f === 8 && w === WIRE_LEN) m.opsetImport.push(decodeOperatorSetId(r.readMessage()));
     else if (f === 2 && w === WIRE_LEN) m.producerName = r.readString();
     else if (f === 7 && w === WIRE_LEN) m.graph = decodeGraph(r.readMessage());
     else if (f === 14 && w === WIRE_LEN) m.metadataProps.push(decodeStringStringEntry(r.readMessage()));
@@ -384,135 +389,217 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Encoding (fields in field-number order, as protobuf's own serializers do)
+// Encoding. Fields go out in field-number order, as protobuf's own serializers write them, with each kept
+// unknown field slotted back in by its number: a model written by a standard serializer comes back
+// byte-identical.
 
-function writeUnknown(w: ProtoWriter, m: HasUnknown): void {
-  for (const u of m.unknownFields ?? []) w.raw(u);
+/** Emits a message's unknown fields in field-number order, interleaved with the known ones. */
+class Unknowns {
+  private readonly items: { field: number; bytes: Uint8Array }[];
+  private next = 0;
+
+  constructor(
+    private readonly w: ProtoWriter,
+    m: HasUnknown,
+  ) {
+    this.items = (m.unknownFields ?? []).map((bytes) => ({ field: new ProtoReader(bytes).readTag().field, bytes }));
+    // Stable: unknown fields sharing a number keep their order.
+    this.items.sort((x, y) => x.field - y.field);
+  }
+
+  /** Writes the unknown fields numbered below `field`; call before writing known field `field`. */
+  before(field: number): void {
+    while (this.next < this.items.length && this.items[this.next].field < field) this.w.raw(this.items[this.next++].bytes);
+  }
+
+  rest(): void {
+    this.before(Infinity);
+  }
 }
 
 function encodeOperatorSetId(m: OperatorSetId): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.domain !== undefined) w.stringField(1, m.domain);
+  u.before(2);
   if (m.version !== undefined) w.int64Field(2, m.version);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeStringStringEntry(m: StringStringEntry): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.key !== undefined) w.stringField(1, m.key);
+  u.before(2);
   if (m.value !== undefined) w.stringField(2, m.value);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 export function encodeTensor(m: TensorProto): ProtoWriter {
   const w = new ProtoWriter();
-  // dims is a plain proto2 `repeated int64`: written unpacked like the reference serializer.
+  const u = new Unknowns(w, m);
+  // dims is a plain proto2 `repeated int64`: unpacked, like the reference serializer; the data fields are
+  // declared [packed = true].
+  u.before(1);
   w.repeatedVarints(1, m.dims);
+  u.before(2);
   if (m.dataType !== undefined) w.int32Field(2, m.dataType);
+  u.before(4);
   w.packedFloats(4, m.floatData);
+  u.before(5);
   w.packedVarints(5, m.int32Data);
+  u.before(7);
   w.packedVarints(7, Array.from(m.int64Data));
+  u.before(8);
   if (m.name !== undefined) w.stringField(8, m.name);
+  u.before(9);
   if (m.rawData !== undefined) w.bytesField(9, m.rawData);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeDimension(m: Dimension): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.dimValue !== undefined) w.int64Field(1, m.dimValue);
+  u.before(2);
   if (m.dimParam !== undefined) w.stringField(2, m.dimParam);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeShape(m: TensorShape): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   for (const d of m.dim) w.messageField(1, encodeDimension(d));
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeTensorType(m: TensorTypeProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.elemType !== undefined) w.int32Field(1, m.elemType);
+  u.before(2);
   if (m.shape !== undefined) w.messageField(2, encodeShape(m.shape));
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeType(m: TypeProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.tensorType !== undefined) w.messageField(1, encodeTensorType(m.tensorType));
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeValueInfo(m: ValueInfoProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.name !== undefined) w.stringField(1, m.name);
+  u.before(2);
   if (m.type !== undefined) w.messageField(2, encodeType(m.type));
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeAttribute(m: AttributeProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.name !== undefined) w.stringField(1, m.name);
+  u.before(2);
   if (m.f !== undefined) w.floatField(2, m.f);
+  u.before(3);
   if (m.i !== undefined) w.int64Field(3, m.i);
+  u.before(4);
   if (m.s !== undefined) w.bytesField(4, m.s);
+  u.before(5);
   if (m.t !== undefined) w.messageField(5, encodeTensor(m.t));
-  w.packedFloats(7, m.floats);
-  w.packedVarints(8, m.ints);
+  // floats / ints are plain proto2 `repeated`: unpacked, like the reference serializer.
+  u.before(7);
+  for (const f of m.floats) w.floatField(7, f);
+  u.before(8);
+  w.repeatedVarints(8, m.ints);
+  u.before(9);
   for (const s of m.strings) w.bytesField(9, s);
+  u.before(20);
   if (m.type !== undefined) w.int32Field(20, m.type);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 function encodeNode(m: NodeProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   for (const s of m.input) w.stringField(1, s);
+  u.before(2);
   for (const s of m.output) w.stringField(2, s);
+  u.before(3);
   if (m.name !== undefined) w.stringField(3, m.name);
+  u.before(4);
   if (m.opType !== undefined) w.stringField(4, m.opType);
+  u.before(5);
   for (const a of m.attribute) w.messageField(5, encodeAttribute(a));
+  u.before(7);
   if (m.domain !== undefined) w.stringField(7, m.domain);
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 export function encodeGraph(m: GraphProto): ProtoWriter {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   for (const n of m.node) w.messageField(1, encodeNode(n));
+  u.before(2);
   if (m.name !== undefined) w.stringField(2, m.name);
+  u.before(5);
   for (const t of m.initializer) w.messageField(5, encodeTensor(t));
+  u.before(11);
   for (const v of m.input) w.messageField(11, encodeValueInfo(v));
+  u.before(12);
   for (const v of m.output) w.messageField(12, encodeValueInfo(v));
+  u.before(13);
   for (const v of m.valueInfo) w.messageField(13, encodeValueInfo(v));
-  writeUnknown(w, m);
+  u.rest();
   return w;
 }
 
 /** Serializes a ModelProto to .onnx bytes. */
 export function encodeModel(m: ModelProto): Uint8Array {
   const w = new ProtoWriter();
+  const u = new Unknowns(w, m);
+  u.before(1);
   if (m.irVersion !== undefined) w.int64Field(1, m.irVersion);
+  u.before(2);
   if (m.producerName !== undefined) w.stringField(2, m.producerName);
+  u.before(7);
   if (m.graph !== undefined) w.messageField(7, encodeGraph(m.graph));
+  u.before(8);
   for (const o of m.opsetImport) w.messageField(8, encodeOperatorSetId(o));
+  u.before(14);
   for (const p of m.metadataProps) w.messageField(14, encodeStringStringEntry(p));
-  writeUnknown(w, m);
+  u.rest();
   return w.finish();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builders (for models written from scratch: the forest export, tests)
 
-export type TensorValues = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
+/** Uint16Array holds float16 / bfloat16 bit patterns. */
+export type TensorValues = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array;
 
 /** A tensor with data in raw_data (the compact form exporters use). */
 export function makeTensor(name: string, dataType: number, dims: readonly number[], values: TensorValues): TensorProto {
@@ -619,12 +706,17 @@ export function tensorToNumbers(t: TensorProto): Float64Array {
     for (let i = 0; i < n; i++) out[i] = readElement(dv, i * size, dt);
     return out;
   }
-  if (dt === DataType.FLOAT) out.set(t.floatData);
-  else if (dt === DataType.INT64) for (let i = 0; i < n; i++) out[i] = Number(t.int64Data[i]);
-  else if (dt === DataType.FLOAT16) for (let i = 0; i < n; i++) out[i] = halfToFloat(t.int32Data[i]);
-  else if (isInt32Stored(dt)) out.set(t.int32Data);
-  else throw new Error(`tensor ${t.name ?? ''}: unsupported data type ${dataTypeName(dt)}`);
-  if (out.length !== n) throw new Error(`tensor ${t.name ?? ''}: data length mismatch`);
+  // Typed fields (double_data, uint64_data and external data are not read: they fail the length check).
+  const src: ArrayLike<number | bigint> =
+    dt === DataType.FLOAT ? t.floatData : dt === DataType.INT64 ? t.int64Data : isInt32Stored(dt) || isHalf(dt) ? t.int32Data : [];
+  if (src.length !== n) {
+    throw new Error(`tensor ${t.name ?? ''}: ${dataTypeName(dt)} data has ${src.length} values for ${n} (external or unsupported data?)`);
+  }
+  for (let i = 0; i < n; i++) {
+    const v = src[i];
+    // float16 / bfloat16 values sit in int32_data as their 16 bits.
+    out[i] = dt === DataType.FLOAT16 ? halfToFloat(Number(v)) : dt === DataType.BFLOAT16 ? bfloat16ToFloat(Number(v)) : Number(v);
+  }
   return out;
 }
 
@@ -640,6 +732,10 @@ export function tensorWithNumbers(t: TensorProto, values: ArrayLike<number>): Te
   return { ...t, rawData: raw, floatData: new Float32Array(0), int32Data: new Int32Array(0), int64Data: new BigInt64Array(0) };
 }
 
+function isHalf(dt: number): boolean {
+  return dt === DataType.FLOAT16 || dt === DataType.BFLOAT16;
+}
+
 function isInt32Stored(dt: number): boolean {
   return dt === DataType.INT32 || dt === DataType.INT8 || dt === DataType.UINT8 || dt === DataType.INT16 || dt === DataType.UINT16 || dt === DataType.BOOL;
 }
@@ -653,6 +749,7 @@ export function bytesPerElement(dt: number): number {
     case DataType.UINT16:
     case DataType.INT16:
     case DataType.FLOAT16:
+    case DataType.BFLOAT16:
       return 2;
     case DataType.FLOAT:
     case DataType.INT32:
@@ -707,6 +804,8 @@ function readElement(dv: DataView, o: number, dt: number): number {
       return dv.getInt16(o, true);
     case DataType.FLOAT16:
       return halfToFloat(dv.getUint16(o, true));
+    case DataType.BFLOAT16:
+      return bfloat16ToFloat(dv.getUint16(o, true));
     case DataType.INT32:
       return dv.getInt32(o, true);
     case DataType.UINT32:
@@ -735,6 +834,10 @@ function writeElement(dv: DataView, o: number, dt: number, v: number): void {
       return dv.setUint16(o, v, true);
     case DataType.INT16:
       return dv.setInt16(o, v, true);
+    case DataType.FLOAT16:
+      return dv.setUint16(o, floatToHalf(v), true);
+    case DataType.BFLOAT16:
+      return dv.setUint16(o, floatToBfloat16(v), true);
     case DataType.INT32:
       return dv.setInt32(o, v, true);
     case DataType.UINT32:
@@ -755,6 +858,47 @@ function halfToFloat(h: number): number {
   if (e === 0) return s * f * 2 ** -24;
   if (e === 31) return f ? NaN : s * Infinity;
   return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+function bfloat16ToFloat(b: number): number {
+  const f = new Float32Array(new Uint32Array([(b & 0xffff) << 16]).buffer);
+  return f[0];
+}
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/** float32 -> bfloat16 bits, round to nearest even (NaN kept as a quiet NaN). */
+function floatToBfloat16(v: number): number {
+  F32[0] = v;
+  const u = U32[0];
+  if (Number.isNaN(v)) return 0x7fc0;
+  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+/** float -> IEEE half bits, round to nearest even, with subnormals, overflow to infinity. */
+function floatToHalf(v: number): number {
+  if (Number.isNaN(v)) return 0x7e00;
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (a >= 65520) return sign | 0x7c00; // rounds past the largest half (65504)
+  if (a < 2 ** -24 / 2) return sign;
+  if (a < 2 ** -14) return sign | roundEven(a / 2 ** -24); // subnormal: units of 2^-24
+  let e = Math.floor(Math.log2(a));
+  if (2 ** e > a) e--; // log2 rounding near powers of two
+  if (2 ** (e + 1) <= a) e++;
+  let m = roundEven((a / 2 ** e - 1) * 1024);
+  if (m === 1024) {
+    m = 0;
+    e++;
+  }
+  if (e > 15) return sign | 0x7c00;
+  return sign | ((e + 15) << 10) | m;
+}
+
+function roundEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Attribute lookup helpers. */

@@ -28,7 +28,7 @@ export interface ForestOnnxOptions {
   producerName?: string;
 }
 
-/** ai.onnx.ml opset of the node: version 3 is the last that has TreeEnsembleClassifier un-deprecated. */
+/** TreeEnsembleClassifier-3: widely supported (later ai.onnx.ml opsets move to the generic TreeEnsemble op). */
 const ML_OPSET = 3;
 const DEFAULT_OPSET = 17;
 /** sklearn's TREE_LEAF marker in left/right. */

@@ -49,10 +49,10 @@ export function bipolarReference(
   const nTimes = data.length / nCh;
 
   const shafts = new Map<string, Map<number, number>>();
-  const unparsed: number[] = [];
   chNames.forEach((name, i) => {
     const parsed = parseContactName(name);
-    if (!parsed) return void unparsed.push(i);
+    // Names without shaft and number (ECG, EOG) simply stay unpaired.
+    if (!parsed) return;
     let contacts = shafts.get(parsed.shaft);
     if (!contacts) shafts.set(parsed.shaft, (contacts = new Map()));
     const prior = contacts.get(parsed.number);

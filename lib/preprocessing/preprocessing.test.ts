@@ -35,6 +35,16 @@ interface Fixture {
   iirnotch: { w0: number; Q: number; fs: number; b: number[]; a: number[] }[];
   notch: { fs: number; freqs: number[]; Q: number; y: string };
   detrend: { x: string; linear: string; constant: string };
+  mneEpochs: {
+    sfreq: number;
+    raw: string;
+    events: [number, number, number][];
+    tmin: number;
+    tmax: number;
+    keptEvents: [number, number, number][];
+    shape: [number, number, number];
+    data: string;
+  };
 }
 
 const fixture = JSON.parse(
@@ -251,6 +261,14 @@ describe('epochs', () => {
     expect(ev.data[70]).toBe(150);
     expect(ev.data[71]).toBe(-80);
     expect(ev.data[2 * 71]).toBe(480);
+  });
+
+  it('matches mne.Epochs(raw, events, -0.2, 0.5, baseline=(None, 0)).get_data()', () => {
+    const m = fixture.mneEpochs;
+    const ev = epochs(f64(m.raw), m.sfreq, m.events, m.tmin, m.tmax, { nChannels: 3, baseline: [null, 0] });
+    expect([ev.nEpochs, ev.nChannels, ev.nTimes]).toEqual(m.shape);
+    expect(ev.events).toEqual(m.keptEvents.map(([s, , c]) => [s, c]));
+    expect(relErr(ev.data, f64(m.data))).toBeLessThan(1e-12);
   });
 
   it('baseline, event codes, flat input and the paper-length window', () => {

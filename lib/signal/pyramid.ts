@@ -38,14 +38,24 @@ export class PyramidBuilder {
 
   /** `chunk` holds `length` samples of every channel (channel-major) starting at sample `start`. */
   add(chunk: Float32Array, start: number, length: number): void {
+    const base = this.base;
     for (let c = 0; c < this.nChannels; c++) {
       const row = c * length;
       const out = c * this.nBins * 2;
-      for (let i = 0; i < length; i++) {
-        const v = chunk[row + i]!;
-        const k = out + Math.floor((start + i) / PYRAMID_BASE) * 2;
-        if (v < this.base[k]!) this.base[k] = v;
-        if (v > this.base[k + 1]!) this.base[k + 1] = v;
+      // Walk bin by bin: one contiguous run of samples per bin, no division per sample.
+      for (let i = 0; i < length; ) {
+        const bin = Math.floor((start + i) / PYRAMID_BASE);
+        const end = Math.min(length, (bin + 1) * PYRAMID_BASE - start);
+        const k = out + bin * 2;
+        let lo = base[k]!;
+        let hi = base[k + 1]!;
+        for (; i < end; i++) {
+          const v = chunk[row + i]!;
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+        base[k] = lo;
+        base[k + 1] = hi;
       }
     }
   }

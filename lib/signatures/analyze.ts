@@ -297,3 +297,21 @@ function isNested(v: ArrayLike<number> | readonly ArrayLike<number>[]): v is rea
 export function predictiveCategories(f1: ArrayLike<number>, threshold: number): boolean[] {
   return Array.from(f1, (v) => v > threshold);
 }
+
+/**
+ * Merges per-contact results (e.g. from workers) into, per category, the indices of the predictive contacts: the
+ * input to clusterSignatures is then `predictive[c].map((i) => results[i].signatures[c])`.
+ */
+export function predictiveByCategory(
+  results: readonly Pick<ContactAnalysis, 'f1PerClass'>[],
+  threshold: number,
+  nClasses: number,
+): number[][] {
+  const out: number[][] = Array.from({ length: nClasses }, () => []);
+  results.forEach((r, i) => {
+    predictiveCategories(r.f1PerClass, threshold).forEach((yes, c) => {
+      if (yes && c < nClasses) out[c].push(i);
+    });
+  });
+  return out;
+}

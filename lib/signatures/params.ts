@@ -61,9 +61,22 @@ export function paperParams(): SignatureParams {
   };
 }
 
-/** A first look: 4..149 Hz in 5 Hz steps (30 frequencies, same k0 rule), 150 trees, 3 folds. */
+/**
+ * Geometrically spaced frequencies from fmin to fmax inclusive, rounded to 0.01 Hz. Morlet wavelets with the paper's
+ * k0 have a bandwidth roughly proportional to frequency, so a log grid samples every band about equally.
+ */
+export function logFreqs(fmin: number, fmax: number, n: number): number[] {
+  if (!(fmin > 0 && fmax > fmin && Number.isInteger(n) && n >= 2)) throw new RangeError('logFreqs: need 0 < fmin < fmax, n >= 2');
+  return Array.from({ length: n }, (_, i) => Math.round(100 * fmin * Math.pow(fmax / fmin, i / (n - 1))) / 100);
+}
+
+/**
+ * A first look, about 20x cheaper than the paper: 32 log-spaced frequencies 4..149 Hz (same k0 rule), 150 trees,
+ * 3 folds. Log spacing rather than 5 Hz steps: 5 Hz steps put only two frequencies in 4-12 Hz, and on the synthetic
+ * data that hid the planted theta/alpha decreases (house F1 at chance) while 10 log steps there found them.
+ */
 export function quickParams(): SignatureParams {
-  const freqs = Array.from({ length: 30 }, (_, i) => 4 + 5 * i);
+  const freqs = logFreqs(4, 149, 32);
   return { ...paperParams(), freqs, nCycles: Array.from(paperCycles(freqs)), nEstimators: 150, nSplits: 3 };
 }
 

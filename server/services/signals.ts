@@ -2,9 +2,10 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { datasets, events, type SignalLayout } from '@/db/schema';
+import { datasets, events } from '@/db/schema';
 import { chooseLevel, envelope } from '@/lib/signal/pyramid';
 import type { BlobStore } from '@/server/storage/blobs';
+import { readChannel } from '@/server/storage/signal';
 
 export const signalInput = z.object({
   datasetId: z.string(),
@@ -38,20 +39,6 @@ async function pyramidLevel(blobs: BlobStore, key: string): Promise<Float32Array
   return data;
 }
 
-/** Raw samples [start, stop) of one channel, read from only the chunks (and rows) that hold them. */
-async function rawSamples(blobs: BlobStore, layout: SignalLayout, nChannels: number, nSamples: number, channel: number, start: number, stop: number) {
-  const out = new Float32Array(stop - start);
-  for (let c = Math.floor(start / layout.chunkSamples); c * layout.chunkSamples < stop; c++) {
-    const chunkStart = c * layout.chunkSamples;
-    const length = Math.min(layout.chunkSamples, nSamples - chunkStart);
-    const from = Math.max(start, chunkStart) - chunkStart;
-    const to = Math.min(stop, chunkStart + length) - chunkStart;
-    const bytes = await blobs.readRange(layout.chunks[c]!, (channel * length + from) * 4, (to - from) * 4);
-    out.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)), chunkStart + from - start);
-  }
-  return out;
-}
-
 /**
  * What a trace viewer draws for [start, stop): per channel, min and max over `points` equal spans, from the
  * coarsest pyramid level that is fine enough, or from raw samples when zoomed in close.
@@ -75,7 +62,7 @@ export async function readSignal(db: Db, blobs: BlobStore, labId: string, input:
       const e = envelope(start, stop, input.points, level.factor, (b) => [data[row + b * 2]!, data[row + b * 2 + 1]!]);
       traces.push({ channel, min: Array.from(e.min), max: Array.from(e.max), step: e.step });
     } else {
-      const raw = await rawSamples(blobs, layout, dataset.nChannels, nSamples, channel, start, stop);
+      const raw = await readChannel(blobs, layout, nSamples, channel, start, stop);
       const e = envelope(0, stop - start, input.points, 1, (i) => [raw[i]!, raw[i]!]);
       traces.push({ channel, min: Array.from(e.min), max: Array.from(e.max), step: e.step });
     }

@@ -4,13 +4,14 @@ import { channels, datasets, events, type SignalLayout, type UploadedFile } from
 import { encodeArray, ndarray } from '@/lib/arrays';
 import { openRecording, readEpochsNpz, type ByteSource, type EpochsData, type RecordingReader } from '@/lib/formats';
 import { PyramidBuilder, chunkSamplesFor } from '@/lib/signal/pyramid';
-import { blobSource } from '@/server/storage/blobs';
+import { blobSource, type BlobStore } from '@/server/storage/blobs';
+import { channelRows } from '../channels';
 import type { JobContext } from '../context';
 
 export const ingestParams = z.object({ datasetId: z.string() });
 
 /** Which uploaded file to open: the header or data file that names the others. */
-const PRIMARY = ['vhdr', 'edf', 'bdf', 'npz'];
+const PRIMARY = ['vhdr', 'edf', 'bdf', 'nwb', 'zip', 'npz'];
 
 export function primaryFile(files: UploadedFile[]): UploadedFile | null {
   const ext = (f: UploadedFile) => f.name.split('.').pop()?.toLowerCase() ?? '';
@@ -36,7 +37,7 @@ export async function ingestDataset(ctx: JobContext) {
     const primary = primaryFile(dataset.files);
     if (!primary) {
       throw new Error(
-        `None of the uploaded files (${dataset.files.map((f) => f.name).join(', ')}) is a recording we can open: expected .vhdr (with its .vmrk and .eeg), .edf, .bdf or .npz`,
+        `None of the uploaded files (${dataset.files.map((f) => f.name).join(', ')}) is a recording we can open: expected .vhdr (with its .vmrk and .eeg), .edf, .bdf, .nwb, a BIDS folder as .zip, or .npz`,
       );
     }
     const sources = new Map(dataset.files.map((f) => [f.name.toLowerCase(), blobSource(ctx.runtime.blobs, f)]));
@@ -57,31 +58,49 @@ export async function ingestDataset(ctx: JobContext) {
   }
 }
 
-async function storeRecording(ctx: JobContext, datasetId: string, reader: RecordingReader) {
+/**
+ * Streams a recording into its canonical form: Float32 chunks (channel-major within each chunk, about 4 MB each) and
+ * min/max display pyramids. Memory stays at one chunk plus the pyramid's base level (1/32 of the samples).
+ */
+export async function writeCanonicalSignal(
+  reader: RecordingReader,
+  blobs: BlobStore,
+  onProgress: (fraction: number) => Promise<void> | void = () => undefined,
+  signal?: AbortSignal,
+): Promise<SignalLayout> {
   const { info } = reader;
-  const { blobs, db } = ctx.runtime;
   const nChannels = info.channels.length;
   const all = info.channels.map((_, i) => i);
   const chunkSamples = chunkSamplesFor(nChannels);
   const pyramid = new PyramidBuilder(nChannels, info.nSamples);
   const chunks: string[] = [];
   for (let start = 0; start < info.nSamples; start += chunkSamples) {
-    ctx.throwIfCancelled();
+    signal?.throwIfAborted();
     const length = Math.min(chunkSamples, info.nSamples - start);
     const perChannel = await reader.readSamples(all, start, start + length);
     const chunk = new Float32Array(nChannels * length);
     perChannel.forEach((samples, c) => chunk.set(samples, c * length));
     pyramid.add(chunk, start, length);
     chunks.push((await blobs.put(new Uint8Array(chunk.buffer))).key);
-    await ctx.progress(0.9 * ((start + length) / info.nSamples), 'Writing signal chunks');
+    await onProgress((start + length) / info.nSamples);
   }
-  await ctx.progress(0.92, 'Writing display pyramid');
   const levels: SignalLayout['pyramid'] = [];
   for (const level of pyramid.levels()) {
     levels.push({ factor: level.factor, nBins: level.nBins, key: (await blobs.put(new Uint8Array(level.data.buffer))).key });
   }
-  const layout: SignalLayout = { chunkSamples, chunks, pyramid: levels };
-  await ctx.progress(0.96, 'Recording channels and events');
+  return { chunkSamples, chunks, pyramid: levels };
+}
+
+async function storeRecording(ctx: JobContext, datasetId: string, reader: RecordingReader) {
+  const { info } = reader;
+  const { db } = ctx.runtime;
+  const nChannels = info.channels.length;
+  const layout = await writeCanonicalSignal(reader, ctx.runtime.blobs, (f) => ctx.progress(0.95 * f, 'Writing signal chunks'), ctx.signal);
+  await ctx.progress(0.96, 'Labelling channels and recording events');
+  const rows = await channelRows(
+    datasetId,
+    info.channels.map((ch) => ({ ...ch, coordFrame: ch.position ? (info.coordFrame ?? 'unknown') : null })),
+  );
   await db.transaction(async (tx) => {
     await tx.delete(channels).where(eq(channels.datasetId, datasetId));
     await tx.delete(events).where(eq(events.datasetId, datasetId));
@@ -101,23 +120,7 @@ async function storeRecording(ctx: JobContext, datasetId: string, reader: Record
         measDate: info.measDate ?? null,
       })
       .where(eq(datasets.id, datasetId));
-    if (nChannels) {
-      await tx.insert(channels).values(
-        info.channels.map((ch, index) => ({
-          datasetId,
-          index,
-          name: ch.name,
-          type: ch.type,
-          unit: ch.unit,
-          x: ch.position?.[0] ?? null,
-          y: ch.position?.[1] ?? null,
-          z: ch.position?.[2] ?? null,
-          coordFrame: ch.position ? (info.coordFrame ?? 'unknown') : 'unknown',
-          location: ch.location ?? null,
-          group: ch.group ?? null,
-        })),
-      );
-    }
+    if (nChannels) await tx.insert(channels).values(rows);
     // Inserted in slices: a long recording can carry tens of thousands of annotations.
     for (let i = 0; i < info.annotations.length; i += 1000) {
       await tx.insert(events).values(
@@ -125,8 +128,8 @@ async function storeRecording(ctx: JobContext, datasetId: string, reader: Record
       );
     }
   });
-  await ctx.log(`Stored ${nChannels} channels x ${info.nSamples} samples at ${info.sfreq} Hz in ${chunks.length} chunks, ${info.annotations.length} events`);
-  return { datasetId, chunks: chunks.length, events: info.annotations.length };
+  await ctx.log(`Stored ${nChannels} channels x ${info.nSamples} samples at ${info.sfreq} Hz in ${layout.chunks.length} chunks, ${info.annotations.length} events`);
+  return { datasetId, chunks: layout.chunks.length, events: info.annotations.length };
 }
 
 async function storeEpochs(ctx: JobContext, datasetId: string, epochs: EpochsData) {
@@ -136,6 +139,16 @@ async function storeEpochs(ctx: JobContext, datasetId: string, epochs: EpochsDat
   const categories = [...new Set(epochs.labels ?? [])];
   const labelIndex = Int32Array.from(epochs.labels ?? [], (l) => categories.indexOf(l));
   const labels = await blobs.put(encodeArray(ndarray('int32', labelIndex, [labelIndex.length], ['epochs'])));
+  const rows = await channelRows(
+    datasetId,
+    epochs.chNames.map((name, i) => ({
+      name,
+      type: 'seeg',
+      unit: 'V',
+      position: epochs.positions ? ([0, 1, 2].map((k) => epochs.positions![i * 3 + k]!) as [number, number, number]) : undefined,
+      coordFrame: epochs.positions ? 'mni_tal' : null,
+    })),
+  );
   await db.transaction(async (tx) => {
     await tx.delete(channels).where(eq(channels.datasetId, datasetId));
     await tx
@@ -153,18 +166,7 @@ async function storeEpochs(ctx: JobContext, datasetId: string, epochs: EpochsDat
         blobs: { epochs: data.key, ...(epochs.labels ? { labels: labels.key } : {}) },
       })
       .where(eq(datasets.id, datasetId));
-    await tx.insert(channels).values(
-      epochs.chNames.map((name, index) => ({
-        datasetId,
-        index,
-        name,
-        type: 'seeg',
-        x: epochs.positions?.[index * 3] ?? null,
-        y: epochs.positions?.[index * 3 + 1] ?? null,
-        z: epochs.positions?.[index * 3 + 2] ?? null,
-        coordFrame: epochs.positions ? 'mni_tal' : 'unknown',
-      })),
-    );
+    await tx.insert(channels).values(rows);
   });
   return { datasetId, epochs: epochs.nEpochs };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { channels, datasets } from '@/db/schema';
 import { encodeArray, ndarray } from '@/lib/arrays';
+import { channelRows } from '../channels';
 import type { JobContext } from '../context';
 import { runInThread } from '../threads/pool';
 
@@ -27,6 +28,18 @@ export async function synthesizeDataset(ctx: JobContext) {
   const groundTruth = await blobs.put(new TextEncoder().encode(JSON.stringify(epochs.groundTruth, null, 1)));
   ctx.throwIfCancelled();
   await ctx.progress(0.95, 'Recording channels');
+  // The generator's own area is the ground truth region; the atlases add AAL names.
+  const rows = await channelRows(
+    '',
+    epochs.chNames.map((name, i) => ({
+      name,
+      type: epochs.chTypes[i] ?? 'seeg',
+      unit: 'V',
+      position: [0, 1, 2].map((k) => epochs.positions[i * 3 + k]!),
+      coordFrame: 'mni_tal',
+      region: epochs.regions[i],
+    })),
+  );
   const datasetId = await db.transaction(async (tx) => {
     const [dataset] = await tx
       .insert(datasets)
@@ -46,19 +59,7 @@ export async function synthesizeDataset(ctx: JobContext) {
         createdBy: ctx.userId,
       })
       .returning({ id: datasets.id });
-    await tx.insert(channels).values(
-      epochs.chNames.map((name, index) => ({
-        datasetId: dataset!.id,
-        index,
-        name,
-        type: epochs.chTypes[index] ?? 'seeg',
-        x: epochs.positions[index * 3],
-        y: epochs.positions[index * 3 + 1],
-        z: epochs.positions[index * 3 + 2],
-        coordFrame: 'mni_tal',
-        region: epochs.regions[index],
-      })),
-    );
+    await tx.insert(channels).values(rows.map((row) => ({ ...row, datasetId: dataset!.id })));
     return dataset!.id;
   });
   await ctx.log(`Stored ${nEpochs} epochs x ${nChannels} channels x ${epochs.nTimes} samples`);

@@ -111,6 +111,7 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
                     <th>Position (mm)</th>
                     <th>Frame</th>
                     <th>Region</th>
+                    <th>AAL</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -122,6 +123,10 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
                       <td className="mono">{c.x === null ? '—' : `${fmt(c.x)}, ${fmt(c.y)}, ${fmt(c.z)}`}</td>
                       <td>{c.coordFrame === 'unknown' ? <span className="muted">unknown</span> : c.coordFrame}</td>
                       <td>{c.region ?? c.location ?? '—'}</td>
+                      <td>
+                        {c.aal ?? '—'}
+                        {c.atlasDistanceMm ? <span className="muted"> ({c.atlasDistanceMm.toFixed(1)} mm away)</span> : null}
+                      </td>
                     </tr>
                   ))}
                 </tbody>
