@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** One pg-boss queue carries every kind of job; the job row in the database says what to run. */
 export const JOB_QUEUE = 'brainglass-jobs';
 
@@ -6,5 +8,37 @@ export interface QueueMessage {
 }
 
 /** Job kinds a user can start. Each has a handler in workers/handlers. */
-export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest'] as const;
+export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
+
+/** Parameters of each kind of job, checked when it is queued and again when it runs. */
+export const synthesizeParams = z.object({
+  name: z.string().trim().min(1, 'Name the dataset').max(200),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  trialsPerCategory: z.number().int().min(2, 'At least 2 trials per category').max(200, 'At most 200 trials per category').default(20),
+});
+
+export const epochParams = z
+  .object({
+    sourceDatasetId: z.string(),
+    name: z.string().trim().min(1).max(200),
+    /** Event descriptions to cut around; each becomes a category. */
+    events: z.array(z.string()).min(1, 'Choose at least one kind of event'),
+    tmin: z.number().default(-0.5),
+    tmax: z.number().default(1.0),
+    /** Include the sample at tmax, as MNE does; the paper's 768-sample epochs leave it out. */
+    includeTmax: z.boolean().default(true),
+    baseline: z.tuple([z.number(), z.number()]).nullable().default(null),
+    lFreq: z.number().positive().nullable().default(null),
+    hFreq: z.number().positive().nullable().default(null),
+    /** Mains frequency whose harmonics are notched (50 in Europe, 60 in the Americas). */
+    lineFreq: z.number().positive().nullable().default(null),
+    bipolar: z.boolean().default(false),
+    /** Reject a trial for a contact when its peak exceeds this many times the contact's mean trial SD (METHODS.md: 10). */
+    rejectFactor: z.number().positive().nullable().default(null),
+  })
+  .refine((p) => p.tmax > p.tmin, { message: 'tmax must be after tmin', path: ['tmax'] })
+  .refine((p) => p.lFreq === null || p.hFreq === null || p.lFreq < p.hFreq, { message: 'the low cut-off must be below the high one', path: ['hFreq'] });
+
+export type EpochParams = z.infer<typeof epochParams>;
+

@@ -147,13 +147,24 @@ describe('Level 1 on planted synthetic data (quick preset, 64 trees)', () => {
     }
   });
 
-  it('leaf-paths (the paper) and MDI peak in the box on face contacts, where one effect dominates the forest', () => {
-    for (const e of effectsOf('face')) {
+  it('leaf-paths (the paper) and MDI also peak in the box, where one effect dominates the contact', () => {
+    for (const e of [...effectsOf('face'), ...effectsOf('house')]) {
       const r = results.find((x) => x.name === e.contact) as Result;
       for (const map of [r.leafPaths.importance[e.categoryIndex], r.leafPaths.mdi]) {
         const { f, b } = peakOf(map, r.features.nBins);
         expect(nearBox(r.features.freqs, f, b, e), `${e.contact}: ${r.features.freqs[f]} Hz, bin ${b}`).toBe(true);
       }
+    }
+  });
+
+  it("but leaf-paths maps are not category-specific: a house contact's face map peaks in the house box too", () => {
+    const face = data.categories.indexOf('face');
+    for (const e of effectsOf('house')) {
+      const r = results.find((x) => x.name === e.contact) as Result;
+      const lp = peakOf(r.leafPaths.importance[face], r.features.nBins);
+      const cg = peakOf(r.classGini.importance[face], r.features.nBins);
+      expect(nearBox(r.features.freqs, lp.f, lp.b, e), `${e.contact} leaf-paths`).toBe(true);
+      expect(nearBox(r.features.freqs, cg.f, cg.b, e), `${e.contact} class-gini`).toBe(false);
     }
   });
 

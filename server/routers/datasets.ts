@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { deleteDataset, getDataset, listDatasets, updateDataset, updateDatasetInput } from '@/server/services/datasets';
 import { listEvents, readSignal, signalInput } from '@/server/services/signals';
-import { addFiles, addFilesInput, importUploads, importUploadsInput, reingest } from '@/server/services/uploads';
+import { epochParams } from '@/lib/jobs';
+import { addFiles, addFilesInput, importUploads, importUploadsInput, makeEpochs, reingest } from '@/server/services/uploads';
 import { labProcedure, router } from '@/server/trpc/init';
 
 const datasetInput = z.object({ datasetId: z.string() });
@@ -29,6 +30,12 @@ export const datasetsRouter = router({
   reingest: labProcedure('editor')
     .input(datasetInput)
     .mutation(({ ctx, input }) => reingest(ctx.runtime, ctx.user.id, input.labId, input.datasetId)),
+  makeEpochs: labProcedure('editor')
+    .input(epochParams)
+    .mutation(({ ctx, input }) => {
+      const { labId, ...params } = input;
+      return makeEpochs(ctx.runtime, ctx.user.id, labId, params);
+    }),
   update: labProcedure('editor')
     .input(datasetInput.extend(updateDatasetInput.shape))
     .mutation(({ ctx, input }) => updateDataset(ctx.runtime.db, ctx.user.id, input.labId, input.datasetId, input)),

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { cancelJob, enqueueJob, getJob, jobsChangedSince, listJobs, retryJob } from '@/server/jobs/service';
 import { labProcedure, router } from '@/server/trpc/init';
+import { synthesizeParams } from '@/lib/jobs';
 
 const jobInput = z.object({ jobId: z.string() });
-
-export const synthesizeInput = z.object({
-  name: z.string().trim().min(1, 'Name the dataset').max(200),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
-  trialsPerCategory: z.number().int().min(2, 'At least 2 trials per category').max(200, 'At most 200 trials per category'),
-});
 
 const LIVE_POLL_MS = 300;
 
@@ -18,7 +13,7 @@ export const jobsRouter = router({
     .input(jobInput)
     .query(({ ctx, input }) => getJob(ctx.runtime.db, input.labId, input.jobId)),
   synthesize: labProcedure('editor')
-    .input(synthesizeInput)
+    .input(synthesizeParams)
     .mutation(({ ctx, input }) =>
       enqueueJob(ctx.runtime.db, ctx.runtime.boss, {
         labId: input.labId,

@@ -69,6 +69,33 @@ describe(`upload and ingest of recordings (${databaseKind})`, () => {
     expect(Math.min(...whole.traces[0]!.min)).toBeLessThanOrEqual(Math.max(...whole.traces[0]!.max));
   });
 
+  it('cuts epochs around chosen events: labels, shape and samples are those of the recording', async () => {
+    const source = (await platform.as(user).datasets.list({ labId })).find((d) => d.name === 'BV test')!;
+    const params = { labId, sourceDatasetId: source.id, name: 'BV epochs', events: ['Stimulus/S253', 'Event/254'], tmin: -0.1, tmax: 0.2 };
+    const job = await platform.as(user).datasets.makeEpochs(params);
+    let result: Record<string, unknown> | null = null;
+    for (let i = 0; i < 600 && !result; i++) {
+      const j = await platform.as(user).jobs.get({ labId, jobId: job.id });
+      if (j.state === 'failed') throw new Error(j.error!);
+      if (j.state === 'succeeded') result = j.result;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    // 2 x S253 and 3 x Event/254; -0.1..0.2 s at 1000 Hz with tmax included: 301 samples.
+    expect(result).toMatchObject({ nEpochs: 5, nChannels: 32, nTimes: 301 });
+    const epochs = await platform.as(user).datasets.get({ labId, datasetId: String(result!.datasetId) });
+    expect(epochs).toMatchObject({ kind: 'epochs', categories: ['Stimulus/S253', 'Event/254'], tmin: expect.closeTo(-0.1, 6) });
+    const { decodeArray } = await import('@/lib/arrays');
+    const data = decodeArray(await platform.runtime.blobs.get(epochs.blobs.epochs!));
+    const labels = decodeArray(await platform.runtime.blobs.get(epochs.blobs.labels!));
+    expect(Array.from(labels.data)).toEqual([0, 1, 1, 0, 1]); // in time order: 0.486, 1.769, 3.252, 4.935, 6.619 s
+    // The first epoch of FP1 starts 100 ms before the S253 at 0.486 s: samples 386..
+    const raw = await platform.as(user).datasets.signal({ labId, datasetId: source.id, channels: [0], start: 386, stop: 396, points: 10 });
+    expect(Array.from(data.data.subarray(0, 10))).toEqual(raw.traces[0]!.min.map((v) => expect.closeTo(v, 12)));
+    await expect(platform.as(user).datasets.makeEpochs({ ...params, events: ['No such event'] }).then((j) => j.id)).resolves.toBeTruthy();
+    const bad = await platform.http('datasets.makeEpochs', { ...params, tmin: 1, tmax: 0 }, user);
+    expect(bad.body.error?.json.message).toBe('tmax: tmax must be after tmin');
+  });
+
   it('refuses the same files again, naming the dataset that has them', async () => {
     const ids = [await upload('test.vhdr'), await upload('test.vmrk'), await upload('test.eeg')];
     await expect(platform.as(user).datasets.importUploads({ labId, name: 'Again', uploadIds: ids })).rejects.toMatchObject({

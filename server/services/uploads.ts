@@ -2,6 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { datasets, type UploadedFile } from '@/db/schema';
+import type { EpochParams } from '@/lib/jobs';
 import { enqueueJob } from '@/server/jobs/service';
 import type { Runtime } from '@/server/runtime';
 import { uploadStore } from '@/server/uploads/store';
@@ -92,4 +93,21 @@ export async function addFiles(runtime: Runtime, userId: string, labId: string, 
   await runtime.db.update(datasets).set({ files: [...files.values()] }).where(eq(datasets.id, dataset.id));
   await recordAudit(runtime.db, { labId, actorId: userId, action: 'dataset.files', objectType: 'dataset', objectId: dataset.id });
   return reingest(runtime, userId, labId, dataset.id);
+}
+
+/** Queues cutting a ready recording into epochs; the result is a new dataset. */
+export async function makeEpochs(runtime: Runtime, userId: string, labId: string, params: EpochParams) {
+  const [source] = await runtime.db.select().from(datasets).where(and(eq(datasets.id, params.sourceDatasetId), eq(datasets.labId, labId)));
+  if (!source) throw new TRPCError({ code: 'NOT_FOUND', message: 'Dataset not found' });
+  if (source.kind !== 'raw' || source.status !== 'ready') {
+    throw new TRPCError({ code: 'BAD_REQUEST', message: `"${source.name}" is not a ready continuous recording; epochs are cut from recordings` });
+  }
+  return enqueueJob(runtime.db, runtime.boss, {
+    labId,
+    kind: 'dataset.epoch',
+    title: `Epochs "${params.name}"`,
+    params,
+    inputChecksums: Object.fromEntries(source.files.map((f) => [f.name, `sha256:${f.key}`])),
+    createdBy: userId,
+  });
 }

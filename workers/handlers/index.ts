@@ -1,5 +1,6 @@
 import type { JobKind } from '@/lib/jobs';
 import type { JobContext } from '../context';
+import { epochDataset } from './epoch';
 import { ingestDataset } from './ingest';
 import { synthesizeDataset } from './synthesize';
 
@@ -8,4 +9,5 @@ export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | 
 export const handlers: Record<JobKind, JobHandler> & Record<string, JobHandler | undefined> = {
   'dataset.synthesize': synthesizeDataset,
   'dataset.ingest': ingestDataset,
+  'dataset.epoch': epochDataset,
 };

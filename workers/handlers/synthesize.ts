@@ -1,15 +1,9 @@
-import { z } from 'zod';
 import { channels, datasets } from '@/db/schema';
 import { encodeArray, ndarray } from '@/lib/arrays';
+import { synthesizeParams } from '@/lib/jobs';
 import { channelRows } from '../channels';
 import type { JobContext } from '../context';
 import { runInThread } from '../threads/pool';
-
-export const synthesizeParams = z.object({
-  name: z.string().trim().min(1).max(200).default('Synthetic iEEG (planted signatures)'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  trialsPerCategory: z.number().int().min(2).max(200).default(20),
-});
 
 /** Draws a synthetic intracranial dataset with planted category signatures and stores it as a lab dataset. */
 export async function synthesizeDataset(ctx: JobContext) {

@@ -3,10 +3,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
+import { useMemo, useState, type FormEvent } from 'react';
 import { SignalBrowser } from '../../../../_components/signal-browser';
 import { useTRPC } from '../../../../_components/trpc';
 import { UploadFiles } from '../../../../_components/upload-files';
-import { Badge, Button, Card, Empty, ErrorMessage, ProgressBar, formatDate } from '../../../../_components/ui';
+import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, ProgressBar, Select, formatDate } from '../../../../_components/ui';
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 
@@ -96,6 +97,10 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
         </Card>
       )}
 
+      {ready && d.kind === 'raw' && canEdit && eventsQuery.data && eventsQuery.data.length > 0 && (
+        <EpochForm labId={labId} datasetId={datasetId} name={d.name} events={eventsQuery.data} />
+      )}
+
       <div className="grid">
         <Card title={`Channels (${d.channels.length})`}>
           {d.channels.length === 0 ? (
@@ -177,5 +182,99 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
         {d.files.length === 0 && <Empty>Generated in Brainglass (no uploaded files).</Empty>}
       </Card>
     </div>
+  );
+}
+
+/** Cut the recording into epochs around chosen events (METHODS.md preprocessing), as a job. */
+function EpochForm({ labId, datasetId, name, events }: { labId: string; datasetId: string; name: string; events: { description: string }[] }) {
+  const trpc = useTRPC();
+  const counts = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const e of events) m.set(e.description, (m.get(e.description) ?? 0) + 1);
+    return [...m];
+  }, [events]);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const make = useMutation(trpc.datasets.makeEpochs.mutationOptions());
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const num = (key: string) => (String(f.get(key) ?? '').trim() === '' ? null : Number(f.get(key)));
+    make.mutate({
+      labId,
+      sourceDatasetId: datasetId,
+      name: String(f.get('name')),
+      events: chosen,
+      tmin: num('tmin') ?? -0.5,
+      tmax: num('tmax') ?? 1,
+      baseline: f.get('baseline') ? [num('tmin') ?? -0.5, 0] : null,
+      lFreq: num('lFreq'),
+      hFreq: num('hFreq'),
+      lineFreq: num('lineFreq'),
+      bipolar: Boolean(f.get('bipolar')),
+      rejectFactor: f.get('reject') ? 10 : null,
+    });
+  };
+  return (
+    <Card title="Make epochs">
+      <form onSubmit={onSubmit}>
+        <fieldset className="row" style={{ border: 0, padding: 0 }}>
+          <legend className="field-label">Events to cut around (each becomes a category)</legend>
+          {counts.map(([description, n]) => (
+            <label key={description} className="row">
+              <input
+                type="checkbox"
+                checked={chosen.includes(description)}
+                onChange={(e) => setChosen(e.target.checked ? [...chosen, description] : chosen.filter((c) => c !== description))}
+              />
+              {description} <span className="muted">×{n}</span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="row">
+          <Field label="Name">
+            <Input name="name" defaultValue={`${name} epochs`} required />
+          </Field>
+          <Field label="tmin (s)">
+            <Input name="tmin" type="number" step="any" defaultValue={-0.5} />
+          </Field>
+          <Field label="tmax (s)">
+            <Input name="tmax" type="number" step="any" defaultValue={1} />
+          </Field>
+          <Field label="High-pass (Hz)">
+            <Input name="lFreq" type="number" step="any" placeholder="none" />
+          </Field>
+          <Field label="Low-pass (Hz)">
+            <Input name="hFreq" type="number" step="any" placeholder="none" />
+          </Field>
+          <Field label="Line noise notch">
+            <Select name="lineFreq" defaultValue="">
+              <option value="">none</option>
+              <option value="50">50 Hz and harmonics</option>
+              <option value="60">60 Hz and harmonics</option>
+            </Select>
+          </Field>
+        </div>
+        <div className="row">
+          <label className="row">
+            <input type="checkbox" name="baseline" /> Baseline correction (tmin..0)
+          </label>
+          <label className="row">
+            <input type="checkbox" name="bipolar" /> Bipolar re-reference along shafts
+          </label>
+          <label className="row">
+            <input type="checkbox" name="reject" /> Reject trials over 10 × the contact&apos;s mean SD
+          </label>
+        </div>
+        <Button type="submit" disabled={make.isPending || chosen.length === 0}>
+          Make epochs
+        </Button>
+      </form>
+      <ErrorMessage error={make.error} />
+      {make.data && (
+        <p role="status">
+          Started. Follow it on the <Link href={`/labs/${labId}/jobs`}>jobs page</Link>; the epochs appear in the lab&apos;s datasets when it is done.
+        </p>
+      )}
+    </Card>
   );
 }
