@@ -6,8 +6,9 @@
  * A folder is a list of relative paths plus a resolver; a zip of one is read through its central directory.
  */
 import { openBrainVision } from './brainvision';
-import { checkSampleRange, decodeText, memorySource, parseNumber, readRange, shown } from './bytes';
+import { checkSampleRange, decodeText, memorySource, readRange, shown } from './bytes';
 import { openEdf, type EdfOptions } from './edf';
+import { readElectrodesTsv, Tsv, type TsvRow } from './tsv';
 import { listZip, readZipEntry } from './zip';
 import { FormatError, type Annotation, type ByteSource, type ChannelInfo, type ChannelType, type RecordingInfo, type RecordingReader, type SiblingResolver } from './types';
 
@@ -140,56 +141,6 @@ function findSidecar(files: string[], of: string, root: string, suffix: string, 
   return best?.path;
 }
 
-interface TsvRow {
-  line: number;
-  cells: string[];
-}
-
-class Tsv {
-  readonly header: string[];
-  readonly rows: TsvRow[] = [];
-
-  constructor(
-    readonly file: string,
-    text: string,
-  ) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-    while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
-    if (lines.length === 0) throw new FormatError(file, 'line 1', 'expected a header row of tab-separated column names, found an empty file');
-    this.header = lines[0].split('\t').map((h) => h.trim());
-    lines.slice(1).forEach((l, i) => {
-      const cells = l.split('\t').map((c) => c.trim());
-      if (cells.length !== this.header.length) {
-        throw new FormatError(file, `line ${i + 2}`, `expected ${this.header.length} tab-separated columns (as the header), found ${cells.length}`);
-      }
-      this.rows.push({ line: i + 2, cells });
-    });
-  }
-
-  /** Index of a column, -1 when absent; a required one that is absent is a FormatError. */
-  column(name: string, required = false): number {
-    const i = this.header.indexOf(name);
-    if (i < 0 && required) throw new FormatError(this.file, 'line 1 (header)', `expected a column '${name}', found ${this.header.map((h) => `'${h}'`).join(', ')}`);
-    return i;
-  }
-
-  where(row: TsvRow, col: number): string {
-    return `line ${row.line}, column ${col + 1} ('${this.header[col]}')`;
-  }
-
-  /** A cell's value, undefined for an absent column or 'n/a'. */
-  get(row: TsvRow, col: number): string | undefined {
-    if (col < 0) return undefined;
-    const v = row.cells[col];
-    return v === 'n/a' || v === '' ? undefined : v;
-  }
-
-  number(row: TsvRow, col: number): number | undefined {
-    const v = this.get(row, col);
-    return v === undefined ? undefined : parseNumber(this.file, this.where(row, col), v);
-  }
-}
-
 async function readText(folder: BidsFolder, path: string): Promise<string> {
   const src = await folder.resolve(path);
   if (!src) throw new FormatError(path, 'file', `expected the file listed in ${folder.name}, found none`);
@@ -305,19 +256,10 @@ export async function openBids(folder: BidsFolder, options: BidsOptions = {}): P
     if (toMm === undefined) throw new FormatError(coordFile, `key '${unitsKey}'`, `expected "m", "cm" or "mm", found ${JSON.stringify(units) ?? 'none'}`);
     coordFrame = MNI_SPACES.test(system) ? 'mni_tal' : system;
 
-    const tsv = new Tsv(electrodesFile, await readText(folder, electrodesFile));
-    const nameCol = tsv.column('name', true);
-    const xyz = [tsv.column('x', true), tsv.column('y', true), tsv.column('z', true)];
-    const groupCol = tsv.column('group');
-    const locationCol = tsv.column('location');
-    for (const row of tsv.rows) {
-      const i = lookup(tsv, row, nameCol);
-      const p = xyz.map((c) => tsv.number(row, c));
-      if (p.every((v) => v !== undefined)) channels[i].position = (p as number[]).map((v) => v * toMm) as [number, number, number];
-      const group = tsv.get(row, groupCol);
-      if (group !== undefined) channels[i].group = group;
-      const location = tsv.get(row, locationCol);
-      if (location !== undefined) channels[i].location = location;
+    for (const e of readElectrodesTsv(electrodesFile, await readText(folder, electrodesFile), names, dataFile, toMm)) {
+      if (e.position) channels[e.index].position = e.position;
+      if (e.group !== undefined) channels[e.index].group = e.group;
+      if (e.location !== undefined) channels[e.index].location = e.location;
     }
   }
 

@@ -96,3 +96,4 @@ export function resolverFromFiles(files: Record<string, Uint8Array>): SiblingRes
     return key === undefined ? null : memorySource(key, files[key]);
   };
 }
+export { readElectrodesTsv, Tsv, type ElectrodeRow } from './tsv';

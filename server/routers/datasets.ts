@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deleteDataset, getDataset, listDatasets, updateDataset, updateDatasetInput } from '@/server/services/datasets';
+import { deleteDataset, getDataset, listDatasets, setElectrodes, setElectrodesInput, updateDataset, updateDatasetInput } from '@/server/services/datasets';
 import { listEvents, readSignal, signalInput } from '@/server/services/signals';
 import { epochParams } from '@/lib/jobs';
 import { addFiles, addFilesInput, importUploads, importUploadsInput, makeEpochs, reingest } from '@/server/services/uploads';
@@ -30,6 +30,9 @@ export const datasetsRouter = router({
   reingest: labProcedure('editor')
     .input(datasetInput)
     .mutation(({ ctx, input }) => reingest(ctx.runtime, ctx.user.id, input.labId, input.datasetId)),
+  setElectrodes: labProcedure('editor')
+    .input(setElectrodesInput)
+    .mutation(({ ctx, input }) => setElectrodes(ctx.runtime.db, ctx.user.id, input.labId, input)),
   makeEpochs: labProcedure('editor')
     .input(epochParams)
     .mutation(({ ctx, input }) => {

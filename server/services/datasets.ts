@@ -1,8 +1,10 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { type z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { channels, datasetRenameSchema, datasets, jobs } from '@/db/schema';
+import { FormatError, readElectrodesTsv } from '@/lib/formats';
+import { describeChannels } from '@/server/anatomy';
 import { recordAudit } from './audit';
 
 export async function listDatasets(db: Db, labId: string) {
@@ -63,4 +65,52 @@ export async function deleteDataset(db: Db, actorId: string, labId: string, data
     .returning({ id: datasets.id, name: datasets.name });
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'Dataset not found' });
   await recordAudit(db, { labId, actorId, action: 'dataset.delete', objectType: 'dataset', objectId: datasetId, detail: { name: row.name } });
+}
+
+export const setElectrodesInput = z.object({
+  datasetId: z.string(),
+  /** A BIDS-style electrodes table: name, x, y, z in mm[, group, location]. */
+  tsv: z.string().min(1, 'The electrodes table is empty').max(5_000_000),
+  coordFrame: z.string().trim().min(1).max(60),
+});
+
+/**
+ * Replaces contact positions from an electrodes table, in the frame the user states; MNI positions get atlas
+ * regions again. A table naming an unknown channel is refused whole, naming its line, and nothing changes.
+ */
+export async function setElectrodes(db: Db, actorId: string, labId: string, input: z.infer<typeof setElectrodesInput>) {
+  const dataset = await getDataset(db, labId, input.datasetId);
+  let rows;
+  try {
+    rows = readElectrodesTsv('electrodes.tsv', input.tsv, dataset.channels.map((c) => c.name), `"${dataset.name}"`);
+  } catch (err) {
+    if (err instanceof FormatError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+    throw err;
+  }
+  const byIndex = new Map(rows.map((r) => [r.index, r]));
+  const anatomy = await describeChannels(
+    dataset.channels.map((c) => ({ name: c.name, type: c.type, position: byIndex.get(c.index)?.position ?? null, coordFrame: input.coordFrame })),
+  );
+  await db.transaction(async (tx) => {
+    for (const row of rows) {
+      const a = anatomy[row.index]!;
+      await tx
+        .update(channels)
+        .set({
+          x: row.position?.[0] ?? null,
+          y: row.position?.[1] ?? null,
+          z: row.position?.[2] ?? null,
+          coordFrame: row.position ? input.coordFrame : 'unknown',
+          region: a.brodmann ?? null,
+          aal: a.aal ?? null,
+          atlasDistanceMm: a.atlasDistanceMm ?? null,
+          ...(row.group !== undefined ? { group: row.group } : {}),
+          ...(row.location !== undefined ? { location: row.location } : {}),
+        })
+        .where(and(eq(channels.datasetId, input.datasetId), eq(channels.index, row.index)));
+    }
+    await tx.update(datasets).set({ coordFrame: input.coordFrame }).where(eq(datasets.id, input.datasetId));
+  });
+  await recordAudit(db, { labId, actorId, action: 'dataset.electrodes', objectType: 'dataset', objectId: input.datasetId, detail: { contacts: rows.length, coordFrame: input.coordFrame } });
+  return { updated: rows.length };
 }

@@ -96,6 +96,22 @@ describe(`upload and ingest of recordings (${databaseKind})`, () => {
     expect(bad.body.error?.json.message).toBe('tmax: tmax must be after tmin');
   });
 
+  it('an electrodes table sets positions in its frame and atlas regions; an unknown channel changes nothing', async () => {
+    const source = (await platform.as(user).datasets.list({ labId })).find((d) => d.name === 'BV test')!;
+    const me = platform.as(user);
+    const bad = 'name\tx\ty\tz\nFP1\t-8\t-90\t0\nLA1\t1\t2\t3\n';
+    await expect(me.datasets.setElectrodes({ labId, datasetId: source.id, tsv: bad, coordFrame: 'mni_tal' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/^electrodes\.tsv: line 3, column 1 \('name'\): expected a channel of "BV test" \(32 channels: .*found "LA1"$/),
+    });
+    expect((await me.datasets.get({ labId, datasetId: source.id })).channels[0]).toMatchObject({ name: 'FP1', coordFrame: 'head (standard_1005)' });
+    const good = 'name\tx\ty\tz\tgroup\nFP1\t-8\t-90\t0\tG\nFP2\t40\t-55\t-15\tG\n';
+    expect(await me.datasets.setElectrodes({ labId, datasetId: source.id, tsv: good, coordFrame: 'mni_tal' })).toEqual({ updated: 2 });
+    const [fp1, fp2] = (await me.datasets.get({ labId, datasetId: source.id })).channels;
+    expect(fp1).toMatchObject({ x: -8, y: -90, z: 0, coordFrame: 'mni_tal', region: 'BA17', aal: 'Calcarine_L', atlasDistanceMm: 0, group: 'G' });
+    expect(fp2).toMatchObject({ coordFrame: 'mni_tal', region: 'BA37', aal: 'Fusiform_R' });
+  });
+
   it('refuses the same files again, naming the dataset that has them', async () => {
     const ids = [await upload('test.vhdr'), await upload('test.vmrk'), await upload('test.eeg')];
     await expect(platform.as(user).datasets.importUploads({ labId, name: 'Again', uploadIds: ids })).rejects.toMatchObject({

@@ -167,6 +167,8 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
           </Card>
         )}
       </div>
+      {ready && canEdit && d.channels.length > 0 && <ElectrodesForm labId={labId} datasetId={datasetId} onDone={refresh} />}
+
       <Card title="Files">
         <table>
           <tbody>
@@ -275,6 +277,40 @@ function EpochForm({ labId, datasetId, name, events }: { labId: string; datasetI
           Started. Follow it on the <Link href={`/labs/${labId}/jobs`}>jobs page</Link>; the epochs appear in the lab&apos;s datasets when it is done.
         </p>
       )}
+    </Card>
+  );
+}
+
+/** Upload an electrodes table (BIDS *_electrodes.tsv: name, x, y, z in mm) and say which frame it is in. */
+function ElectrodesForm({ labId, datasetId, onDone }: { labId: string; datasetId: string; onDone: () => void }) {
+  const trpc = useTRPC();
+  const set = useMutation(trpc.datasets.setElectrodes.mutationOptions({ onSuccess: onDone }));
+  const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const file = f.get('table');
+    if (!(file instanceof File) || file.size === 0) return;
+    set.mutate({ labId, datasetId, tsv: await file.text(), coordFrame: String(f.get('frame')) });
+  };
+  return (
+    <Card title="Electrode positions">
+      <p className="muted">
+        A tab-separated table with columns name, x, y, z (mm) and optionally group and location, one row per contact. Positions in MNI space get Brodmann
+        and AAL regions; positions in any other frame are stored as such and never mixed with MNI.
+      </p>
+      <form onSubmit={(e) => void onSubmit(e)} className="row">
+        <input type="file" name="table" accept=".tsv,.txt" aria-label="Electrodes table" className="input" required />
+        <Select name="frame" defaultValue="mni_tal" aria-label="Coordinate frame">
+          <option value="mni_tal">MNI (mm)</option>
+          <option value="head">head (mm)</option>
+          <option value="unknown">unknown</option>
+        </Select>
+        <Button type="submit" disabled={set.isPending}>
+          Set positions
+        </Button>
+      </form>
+      <ErrorMessage error={set.error} />
+      {set.data && <p role="status">{set.data.updated} contacts updated.</p>}
     </Card>
   );
 }
