@@ -37,10 +37,20 @@ export function SignalBrowser({ labId, datasetId, sfreq, nSamples, channels, eve
   const [selected, setSelected] = useState(() => channels.slice(0, Math.min(8, channels.length)).map((c) => c.index));
   const [view, setView] = useState(() => ({ start: 0, stop: Math.min(nSamples, Math.round(10 * sfreq)) }));
   const [gain, setGain] = useState<number | null>(null);
+  const [filter, setFilter] = useState({ lFreq: null as number | null, hFreq: null as number | null, lineFreq: null as number | null });
+  const filtering = filter.lFreq !== null || filter.hFreq !== null || filter.lineFreq !== null;
   const drag = useRef<{ x: number; start: number; stop: number } | null>(null);
 
   const signal = useQuery({
-    ...trpc.datasets.signal.queryOptions({ labId, datasetId, channels: selected, start: view.start, stop: view.stop, points: WIDTH }),
+    ...trpc.datasets.signal.queryOptions({
+      labId,
+      datasetId,
+      channels: selected,
+      start: view.start,
+      stop: view.stop,
+      points: WIDTH,
+      ...(filtering ? { filter } : {}),
+    }),
     placeholderData: keepPreviousData,
     enabled: selected.length > 0,
   });
@@ -95,8 +105,11 @@ export function SignalBrowser({ labId, datasetId, sfreq, nSamples, channels, eve
       }
       ctx.stroke();
       const ch = channels.find((c) => c.index === trace.channel);
+      const label = ch?.name ?? String(trace.channel);
+      ctx.fillStyle = 'rgba(255,255,255,0.85)';
+      ctx.fillRect(2, row * ROW + 3, ctx.measureText(label).width + 4, 14);
       ctx.fillStyle = '#1b1f24';
-      ctx.fillText(ch?.name ?? String(trace.channel), 4, row * ROW + 14);
+      ctx.fillText(label, 4, row * ROW + 14);
       ctx.fillStyle = '#8a5a00';
     });
   }, [signal.data, view, events, selected.length, pxPerUnit, channels, sfreq]);
@@ -155,6 +168,34 @@ export function SignalBrowser({ labId, datasetId, sfreq, nSamples, channels, eve
         <span className="muted" data-testid="signal-window">
           {seconds(view.start)}–{seconds(view.stop)} s of {seconds(nSamples)} s · {signal.data?.source ?? '…'}
         </span>
+      </div>
+      <div className="row">
+        <span className="muted">Filter preview (zoom in to raw samples):</span>
+        <input
+          className="input"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="high-pass Hz"
+          aria-label="Preview high-pass (Hz)"
+          style={{ width: 130 }}
+          onChange={(e) => setFilter({ ...filter, lFreq: e.target.value ? Number(e.target.value) : null })}
+        />
+        <input
+          className="input"
+          type="number"
+          min={0}
+          step="any"
+          placeholder="low-pass Hz"
+          aria-label="Preview low-pass (Hz)"
+          style={{ width: 130 }}
+          onChange={(e) => setFilter({ ...filter, hFreq: e.target.value ? Number(e.target.value) : null })}
+        />
+        <select className="input" aria-label="Preview notch" onChange={(e) => setFilter({ ...filter, lineFreq: e.target.value ? Number(e.target.value) : null })}>
+          <option value="">no notch</option>
+          <option value="50">notch 50 Hz</option>
+          <option value="60">notch 60 Hz</option>
+        </select>
       </div>
       <div className="row" style={{ alignItems: 'flex-start' }}>
         <select

@@ -3,6 +3,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { datasets, events } from '@/db/schema';
+import { filterData, notch } from '@/lib/preprocessing';
 import { chooseLevel, envelope } from '@/lib/signal/pyramid';
 import type { BlobStore } from '@/server/storage/blobs';
 import { readChannel } from '@/server/storage/signal';
@@ -13,7 +14,14 @@ export const signalInput = z.object({
   start: z.number().int().min(0),
   stop: z.number().int().min(1),
   points: z.number().int().min(10).max(4000).default(1000),
+  /** Filters to preview (zero-phase, as the epoching job applies them); shown when zoomed in to raw samples. */
+  filter: z
+    .object({ lFreq: z.number().positive().nullable(), hFreq: z.number().positive().nullable(), lineFreq: z.number().positive().nullable() })
+    .optional(),
 });
+
+/** Extra signal read on each side of a filtered window, so the filter's edge effects fall outside it. */
+const FILTER_PAD_SECONDS = 2;
 
 // Decoded pyramid levels, most recently used last; a browser scrolling one recording reads the same few levels.
 const levelCache = new Map<string, Float32Array>();
@@ -62,12 +70,31 @@ export async function readSignal(db: Db, blobs: BlobStore, labId: string, input:
       const e = envelope(start, stop, input.points, level.factor, (b) => [data[row + b * 2]!, data[row + b * 2 + 1]!]);
       traces.push({ channel, min: Array.from(e.min), max: Array.from(e.max), step: e.step });
     } else {
-      const raw = await readChannel(blobs, layout, nSamples, channel, start, stop);
+      const raw = input.filter ? await filtered(blobs, layout, nSamples, dataset.sfreq, channel, start, stop, input.filter) : await readChannel(blobs, layout, nSamples, channel, start, stop);
       const e = envelope(0, stop - start, input.points, 1, (i) => [raw[i]!, raw[i]!]);
       traces.push({ channel, min: Array.from(e.min), max: Array.from(e.max), step: e.step });
     }
   }
-  return { start, stop, sfreq: dataset.sfreq, source: level ? `pyramid 1:${level.factor}` : 'raw samples', traces };
+  const filterShown = Boolean(input.filter) && !level;
+  return { start, stop, sfreq: dataset.sfreq, source: level ? `pyramid 1:${level.factor}` : filterShown ? 'raw samples, filtered' : 'raw samples', traces };
+}
+
+async function filtered(
+  blobs: BlobStore,
+  layout: NonNullable<(typeof datasets.$inferSelect)['layout']>,
+  nSamples: number,
+  sfreq: number,
+  channel: number,
+  start: number,
+  stop: number,
+  f: { lFreq: number | null; hFreq: number | null; lineFreq: number | null },
+): Promise<Float64Array> {
+  const pad = Math.round(FILTER_PAD_SECONDS * sfreq);
+  const from = Math.max(0, start - pad);
+  let x: Float64Array = Float64Array.from(await readChannel(blobs, layout, nSamples, channel, from, Math.min(nSamples, stop + pad)));
+  if (f.lineFreq) x = notch(x, sfreq, { lineFreq: f.lineFreq });
+  if (f.lFreq !== null || f.hFreq !== null) x = filterData(x, sfreq, f.lFreq, f.hFreq);
+  return x.subarray(start - from, start - from + (stop - start));
 }
 
 export async function listEvents(db: Db, datasetId: string) {

@@ -67,6 +67,18 @@ describe(`upload and ingest of recordings (${databaseKind})`, () => {
     expect(whole.source).toBe('pyramid 1:64');
     expect(whole.traces[0]!.min).toHaveLength(100);
     expect(Math.min(...whole.traces[0]!.min)).toBeLessThanOrEqual(Math.max(...whole.traces[0]!.max));
+
+    // Filter preview of a window equals filtering the whole channel, away from the recording's edges.
+    const { filterData } = await import('@/lib/preprocessing');
+    const full = await platform.as(user).datasets.signal({ labId, datasetId, channels: [0], start: 0, stop: 3950, points: 3950 });
+    const rest = await platform.as(user).datasets.signal({ labId, datasetId, channels: [0], start: 3950, stop: 7900, points: 3950 });
+    const wholeFiltered = filterData(Float64Array.from([...full.traces[0]!.min, ...rest.traces[0]!.min]), 1000, 1, 40);
+    const preview = await platform.as(user).datasets.signal({ labId, datasetId, channels: [0], start: 3000, stop: 4000, points: 1000, filter: { lFreq: 1, hFreq: 40, lineFreq: null } });
+    expect(preview.source).toBe('raw samples, filtered');
+    const expected = wholeFiltered.subarray(3000, 4000);
+    const scale = Math.max(...expected.map(Math.abs));
+    const worst = Math.max(...preview.traces[0]!.min.map((v, i) => Math.abs(v - expected[i]!)));
+    expect(worst / scale).toBeLessThan(0.02);
   });
 
   it('cuts epochs around chosen events: labels, shape and samples are those of the recording', async () => {
