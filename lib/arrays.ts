@@ -58,7 +58,7 @@ export function decodeArray(bytes: Uint8Array): NdArray {
   const aligned = (bytes.byteOffset + dataOffset) % Ctor.BYTES_PER_ELEMENT === 0;
   const data = aligned
     ? new Ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset + dataOffset, n)
-    : new Ctor(bytes.slice(dataOffset, dataOffset + n * Ctor.BYTES_PER_ELEMENT).buffer as ArrayBuffer);
+    : new Ctor(new Uint8Array(bytes.subarray(dataOffset, dataOffset + n * Ctor.BYTES_PER_ELEMENT)).buffer);
   return ndarray(header.dtype, data as TypedArrayOf<typeof header.dtype>, header.shape, header.axes);
 }
 

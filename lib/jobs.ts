@@ -8,7 +8,7 @@ export interface QueueMessage {
 }
 
 /** Job kinds a user can start. Each has a handler in workers/handlers. */
-export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch'] as const;
+export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch', 'analysis.signatures'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Parameters of each kind of job, checked when it is queued and again when it runs. */
@@ -42,3 +42,20 @@ export const epochParams = z
 
 export type EpochParams = z.infer<typeof epochParams>;
 
+
+export const signaturesParams = z.object({
+  datasetId: z.string(),
+  name: z.string().trim().min(1).max(200),
+  /** 'quick' for a first look (32 log-spaced frequencies, 150 trees, 3 folds); 'paper' reproduces the study. */
+  preset: z.enum(['quick', 'paper']).default('quick'),
+  nEstimators: z.number().int().min(1).max(10_000).optional(),
+  nSplits: z.number().int().min(2).max(20).optional(),
+  importance: z.enum(['leaf-paths', 'class-gini']).optional(),
+  /** Shuffled-label repetitions per contact for the null distribution. */
+  nNull: z.number().int().min(1).max(100).default(2),
+  nullP: z.number().gt(0).lt(1).optional(),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  clusterMethod: z.enum(['ward', 'cosine-complete']).default('ward'),
+  k: z.number().int().min(1).max(16).default(5),
+});
+export type SignaturesParams = z.infer<typeof signaturesParams>;

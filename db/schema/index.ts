@@ -6,3 +6,4 @@ export * from './jobs';
 export * from './datasets';
 export * from './channels';
 export * from './events';
+export * from './analyses';

@@ -100,7 +100,7 @@ function decodeElements(dtype: Dtype, bytes: Uint8Array, count: number): NpyData
     }
     return out;
   }
-  const copy = bytes.slice(0, count * size);
+  const copy = new Uint8Array(bytes.subarray(0, count * size)); // a copy even when bytes is a Node Buffer
   const make = (): NpyData => {
     const buf = copy.buffer;
     if (kind === 'f') return size === 4 ? new Float32Array(buf) : new Float64Array(buf);

@@ -1,5 +1,6 @@
 import { router } from '@/server/trpc/init';
 import { accountRouter } from './account';
+import { analysesRouter } from './analyses';
 import { datasetsRouter } from './datasets';
 import { invitationsRouter } from './invitations';
 import { jobsRouter } from './jobs';
@@ -11,6 +12,7 @@ export const appRouter = router({
   invitations: invitationsRouter,
   datasets: datasetsRouter,
   jobs: jobsRouter,
+  analyses: analysesRouter,
 });
 
 export type AppRouter = typeof appRouter;

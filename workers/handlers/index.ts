@@ -2,6 +2,7 @@ import type { JobKind } from '@/lib/jobs';
 import type { JobContext } from '../context';
 import { epochDataset } from './epoch';
 import { ingestDataset } from './ingest';
+import { signaturesAnalysis } from './signatures';
 import { synthesizeDataset } from './synthesize';
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
@@ -10,4 +11,5 @@ export const handlers: Record<JobKind, JobHandler> & Record<string, JobHandler |
   'dataset.synthesize': synthesizeDataset,
   'dataset.ingest': ingestDataset,
   'dataset.epoch': epochDataset,
+  'analysis.signatures': signaturesAnalysis,
 };

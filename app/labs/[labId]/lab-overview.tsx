@@ -43,6 +43,7 @@ export function LabOverview({ labId, userId }: { labId: string; userId: string }
         </div>
       </div>
       <Datasets labId={labId} role={role} />
+      <Analyses labId={labId} />
       {can(role, 'editor') && <UploadRecording labId={labId} />}
       <div className="grid">
         <Members labId={labId} role={role} userId={userId} />
@@ -106,6 +107,32 @@ function Datasets({ labId, role }: { labId: string; role: LabRole }) {
           </tbody>
         </table>
       )}
+    </Card>
+  );
+}
+
+function Analyses({ labId }: { labId: string }) {
+  const trpc = useTRPC();
+  const analyses = useQuery(trpc.analyses.list.queryOptions({ labId }));
+  if (!analyses.data?.length) return null;
+  return (
+    <Card title="Analyses">
+      <table>
+        <tbody>
+          {analyses.data.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <Link href={`/labs/${labId}/analyses/${a.id}`}>{a.name}</Link>
+              </td>
+              <td className="muted">of {a.datasetName}</td>
+              <td>
+                <Badge tone={a.status === 'ready' ? 'success' : a.status === 'failed' ? 'danger' : 'info'}>{a.status}</Badge>
+              </td>
+              <td className="muted">{formatDate(a.createdAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Card>
   );
 }

@@ -142,8 +142,9 @@ export function unpackForest(bytes: Uint8Array): ForestArrays {
   const jsonLength = view.getUint32(8, true);
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength))) as PackedHeader;
   const dataStart = align8(12 + jsonLength);
-  // Copy into a fresh aligned buffer: the input may sit at any byte offset.
-  const data = bytes.slice(dataStart);
+  // Copy into a fresh aligned buffer: the input may sit at any byte offset, and may be a Node Buffer, whose
+  // slice() is a view rather than a copy.
+  const data = new Uint8Array(bytes.subarray(dataStart));
   const get = (name: string): { offset: number; length: number } => {
     const e = header.arrays.find((x) => x.name === name);
     if (!e || e.offset + e.length > data.byteLength) throw new Error(`unpackForest: missing or truncated array ${name}`);

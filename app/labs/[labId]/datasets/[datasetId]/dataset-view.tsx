@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
 import { SignalBrowser } from '../../../../_components/signal-browser';
 import { useTRPC } from '../../../../_components/trpc';
@@ -167,6 +168,8 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
           </Card>
         )}
       </div>
+      {ready && d.kind === 'epochs' && canEdit && d.categories.length > 1 && <SignaturesForm labId={labId} datasetId={datasetId} name={d.name} />}
+
       {ready && canEdit && d.channels.length > 0 && <ElectrodesForm labId={labId} datasetId={datasetId} onDone={refresh} />}
 
       <Card title="Files">
@@ -311,6 +314,82 @@ function ElectrodesForm({ labId, datasetId, onDone }: { labId: string; datasetId
       </form>
       <ErrorMessage error={set.error} />
       {set.data && <p role="status">{set.data.updated} contacts updated.</p>}
+    </Card>
+  );
+}
+
+/** Level 1: which spectrotemporal features of each contact predict each category (METHODS.md), as a job. */
+function SignaturesForm({ labId, datasetId, name }: { labId: string; datasetId: string; name: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const start = useMutation(trpc.analyses.startSignatures.mutationOptions({ onSuccess: (r) => router.push(`/labs/${labId}/analyses/${r.analysisId}`) }));
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const trees = String(f.get('trees') ?? '').trim();
+    start.mutate({
+      labId,
+      datasetId,
+      name: String(f.get('name')),
+      preset: f.get('preset') === 'paper' ? 'paper' : 'quick',
+      ...(trees ? { nEstimators: Number(trees) } : {}),
+      importance: f.get('importance') === 'leaf-paths' ? 'leaf-paths' : 'class-gini',
+      nNull: Number(f.get('nNull') || 2),
+      seed: Number(f.get('seed') || 0),
+      clusterMethod: f.get('cluster') === 'cosine-complete' ? 'cosine-complete' : 'ward',
+      k: Number(f.get('k') || 5),
+    });
+  };
+  return (
+    <Card title="Level 1: spectrotemporal signatures">
+      <p className="muted">
+        One random forest per contact decodes the category from Morlet power (frequency × time); its importance maps show which features predict each
+        category, and the predictive contacts&apos; signatures are clustered. The quick preset takes seconds per contact; the paper preset (146 frequencies,
+        3000 trees, 5 folds) reproduces the published analysis.
+      </p>
+      <form onSubmit={onSubmit}>
+        <div className="row">
+          <Field label="Name">
+            <Input name="name" defaultValue={`Signatures of ${name}`} required />
+          </Field>
+          <Field label="Preset">
+            <Select name="preset" defaultValue="quick">
+              <option value="quick">quick (first look)</option>
+              <option value="paper">paper (published defaults)</option>
+            </Select>
+          </Field>
+          <Field label="Trees" hint="preset default when empty">
+            <Input name="trees" type="number" min={1} max={10000} />
+          </Field>
+          <Field label="Category importance">
+            <Select name="importance" defaultValue="class-gini">
+              <option value="class-gini">class-split Gini (category-specific)</option>
+              <option value="leaf-paths">leaf-to-root paths (the paper&apos;s)</option>
+            </Select>
+          </Field>
+        </div>
+        <div className="row">
+          <Field label="Shuffled-label runs per contact">
+            <Input name="nNull" type="number" min={1} max={100} defaultValue={2} />
+          </Field>
+          <Field label="Seed">
+            <Input name="seed" type="number" min={0} defaultValue={0} />
+          </Field>
+          <Field label="Clustering">
+            <Select name="cluster" defaultValue="ward">
+              <option value="ward">Ward, Euclidean</option>
+              <option value="cosine-complete">complete linkage, cosine</option>
+            </Select>
+          </Field>
+          <Field label="Clusters">
+            <Input name="k" type="number" min={1} max={16} defaultValue={5} />
+          </Field>
+        </div>
+        <Button type="submit" disabled={start.isPending}>
+          Run analysis
+        </Button>
+      </form>
+      <ErrorMessage error={start.error} />
     </Card>
   );
 }

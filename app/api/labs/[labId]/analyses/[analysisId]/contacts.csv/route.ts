@@ -1,0 +1,7 @@
+import { download } from '@/server/downloads';
+import { contactsCsv } from '@/server/services/exports';
+
+export async function GET(_req: Request, { params }: { params: Promise<{ labId: string; analysisId: string }> }) {
+  const { labId, analysisId } = await params;
+  return download(labId, (runtime) => contactsCsv(runtime, labId, analysisId));
+}

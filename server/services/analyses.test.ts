@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeArray } from '@/lib/arrays';
+import type { GroundTruth } from '@/lib/synthetic';
+import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
+import type { SessionUser } from '@/server/trpc/init';
+import { startWorkers } from '@/workers/engine';
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe(`Level 1 signatures on synthetic data with planted ground truth (${databaseKind})`, () => {
+  let platform: TestPlatform;
+  let user: SessionUser;
+  let labId: string;
+  let datasetId: string;
+  let truth: GroundTruth;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    user = await platform.user('Analyst');
+    labId = (await platform.as(user).labs.create({ name: 'Level 1 lab', description: '' })).id;
+    await startWorkers(platform.runtime);
+    const job = await platform.as(user).jobs.synthesize({ labId, name: 'Planted', seed: 1, trialsPerCategory: 30 });
+    const done = await until(() => platform.as(user).jobs.get({ labId, jobId: job.id }), (j) => j.state === 'succeeded');
+    datasetId = String(done.result!.datasetId);
+    const dataset = await platform.as(user).datasets.get({ labId, datasetId });
+    truth = JSON.parse((await platform.runtime.blobs.get(dataset.blobs.groundTruth!)).toString()) as GroundTruth;
+  });
+  afterAll(() => platform.close());
+
+  it('finds the planted face contacts, and their importance maps peak inside the planted box', async () => {
+    const { analysisId } = await platform.as(user).analyses.startSignatures({
+      labId,
+      datasetId,
+      name: 'Quick look',
+      preset: 'quick',
+      importance: 'class-gini',
+      nNull: 2,
+      seed: 0,
+      clusterMethod: 'ward',
+      k: 3,
+    });
+    const analysis = await until(() => platform.as(user).analyses.get({ labId, analysisId }), (a) => a.status !== 'running');
+    expect(analysis.status).toBe('ready');
+    expect(analysis.contacts).toHaveLength(48);
+    const summary = analysis.summary!;
+    const planted = new Set(truth.predictiveContacts.face);
+    const found = new Set(summary.predictive.face);
+    const hits = [...found].filter((c) => planted.has(c)).length;
+    expect(hits / found.size).toBeGreaterThanOrEqual(0.9); // precision
+    expect(hits / planted.size).toBeGreaterThanOrEqual(0.9); // recall
+    const face = analysis.categories.indexOf('face');
+    const effect = truth.effects.find((e) => e.category === 'face')!;
+    for (const name of planted) {
+      const contact = analysis.contacts.find((c) => c.name === name)!;
+      const maps = await platform.as(user).analyses.contact({ labId, analysisId, channelIndex: contact.channelIndex });
+      const imp = maps.importance[face]!;
+      const peak = imp.indexOf(Math.max(...imp));
+      const f = summary.freqs[Math.floor(peak / maps.nBins)]!;
+      const t = summary.binTimes[peak % maps.nBins]!;
+      const binWidth = summary.binTimes[1]! - summary.binTimes[0]!;
+      expect(f).toBeGreaterThanOrEqual(effect.fminHz * 0.85);
+      expect(f).toBeLessThanOrEqual(effect.fmaxHz * 1.15);
+      expect(t).toBeGreaterThanOrEqual(effect.tminS - binWidth);
+      expect(t).toBeLessThanOrEqual(effect.tmaxS + binWidth);
+    }
+    // The face signatures were clustered; every member is a predictive contact.
+    expect(summary.clusters.face!.clusters.flatMap((c) => c.members).sort()).toEqual([...found].sort());
+
+    // Downloads: the contacts table and the importance maps as .npy.
+    const { contactsCsv, importanceNpy } = await import('@/server/services/exports');
+    const csv = (await contactsCsv(platform.runtime, labId, analysisId)).body as string;
+    const [header, ...lines] = csv.trim().split('\n');
+    expect(header).toBe(`contact,region,n_trials,${analysis.categories.map((c) => `f1_${c}`).join(',')},${analysis.categories.map((c) => `predictive_${c}`).join(',')},threshold`);
+    expect(lines).toHaveLength(48);
+    const npy = (await importanceNpy(platform.runtime, labId, analysisId)).body as Uint8Array;
+    expect(new TextDecoder().decode(npy.subarray(10, 80))).toContain(`'shape': (48, 8, ${summary.freqs.length}, ${summary.binTimes.length})`);
+  });
+
+  it('shuffled labels: predictive hits only at the null false-positive rate', async () => {
+    const dataset = await platform.as(user).datasets.get({ labId, datasetId });
+    const labels = decodeArray(await platform.runtime.blobs.get(dataset.blobs.labels!)).data as Int32Array;
+    // A copy of the dataset whose labels are permuted: any structure left is chance.
+    const shuffled = Int32Array.from(labels);
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = (i * 7919 + 13) % (i + 1);
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const { encodeArray, ndarray } = await import('@/lib/arrays');
+    const key = (await platform.runtime.blobs.put(encodeArray(ndarray('int32', shuffled, [shuffled.length], ['epochs'])))).key;
+    const { datasets } = await import('@/db/schema');
+    const { eq } = await import('drizzle-orm');
+    await platform.runtime.db.update(datasets).set({ blobs: { ...dataset.blobs, labels: key } }).where(eq(datasets.id, datasetId));
+    const { analysisId } = await platform.as(user).analyses.startSignatures({
+      labId,
+      datasetId,
+      name: 'Shuffled',
+      preset: 'quick',
+      nEstimators: 50,
+      nNull: 2,
+      seed: 1,
+      clusterMethod: 'ward',
+      k: 3,
+    });
+    const analysis = await until(() => platform.as(user).analyses.get({ labId, analysisId }), (a) => a.status !== 'running');
+    // With the threshold at the top of N pooled null values, each of the M contact-category tests on shuffled labels
+    // exceeds it with probability about 1/(N+1): expect M/(N+1) hits (0.5 here), Poisson; 4 or more has p < 0.002.
+    const summary = analysis.summary!;
+    const hits = Object.values(summary.predictive).flat();
+    const tests = analysis.contacts.length * analysis.categories.length;
+    expect(tests / (summary.nullValues + 1)).toBeLessThan(0.6);
+    expect(hits.length).toBeLessThanOrEqual(3);
+  });
+});
