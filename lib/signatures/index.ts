@@ -3,3 +3,5 @@ export * from './params';
 export * from './features';
 export * from './analyze';
 export * from './cluster';
+export * from './summary';
+export * from './export';

@@ -82,7 +82,7 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
     expect(lines).toHaveLength(48);
     const npy = (await importanceNpy(platform.runtime, labId, analysisId)).body as Uint8Array;
     expect(new TextDecoder().decode(npy.subarray(10, 80))).toContain(`'shape': (48, 8, ${summary.freqs.length}, ${summary.binTimes.length})`);
-  });
+  }, 600_000);
 
   it('shuffled labels: predictive hits only at the null false-positive rate', async () => {
     const dataset = await platform.as(user).datasets.get({ labId, datasetId });
@@ -117,5 +117,5 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
     const tests = analysis.contacts.length * analysis.categories.length;
     expect(tests / (summary.nullValues + 1)).toBeLessThan(0.6);
     expect(hits.length).toBeLessThanOrEqual(3);
-  });
+  }, 600_000);
 });

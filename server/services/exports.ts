@@ -4,6 +4,7 @@ import { analyses, analysisContacts } from '@/db/schema';
 import { ndarray, toNpy } from '@/lib/arrays';
 import { unpackForest } from '@/lib/ml/forest/serialize';
 import { forestToOnnx } from '@/lib/onnx';
+import { contactsCsv as toContactsCsv } from '@/lib/signatures/export';
 import type { Runtime } from '@/server/runtime';
 import { contactForest } from './analyses';
 
@@ -13,20 +14,11 @@ async function analysisOf(runtime: Runtime, labId: string, analysisId: string) {
   return { ...a, summary: a.summary };
 }
 
-const csvCell = (v: string | number) => (typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 /** contact, region, per-category F1 and predictive flags, and the threshold used. */
 export async function contactsCsv(runtime: Runtime, labId: string, analysisId: string) {
   const a = await analysisOf(runtime, labId, analysisId);
   const rows = await runtime.db.select().from(analysisContacts).where(eq(analysisContacts.analysisId, analysisId)).orderBy(asc(analysisContacts.channelIndex));
-  const cats = a.summary.categories;
-  const header = ['contact', 'region', 'n_trials', ...cats.map((c) => `f1_${c}`), ...cats.map((c) => `predictive_${c}`), 'threshold'];
-  const lines = rows.map((r) =>
-    [r.name, r.region ?? '', r.nTrials, ...r.f1.map((f) => Number(f.toFixed(6))), ...cats.map((_, i) => (r.predictive?.[i] ? 1 : 0)), Number(a.summary.threshold.toFixed(6))]
-      .map(csvCell)
-      .join(','),
-  );
-  return { body: [header.join(','), ...lines].join('\n') + '\n', type: 'text/csv', name: `${a.name.replace(/[^\w.-]+/g, '_')}-contacts.csv` };
+  return { body: toContactsCsv(rows, a.summary.categories, a.summary.threshold), type: 'text/csv', name: `${a.name.replace(/[^\w.-]+/g, '_')}-contacts.csv` };
 }
 
 /** Importance maps of every contact: contacts x categories x frequencies x times, float32. */

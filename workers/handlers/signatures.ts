@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { analyses, analysisContacts, channels, datasets, type SignaturesSummary } from '@/db/schema';
 import { decodeArray } from '@/lib/arrays';
 import { signaturesParams } from '@/lib/jobs';
-import { clusterSignatures, predictiveThreshold, resolveParams, type SignatureParams } from '@/lib/signatures';
+import { resolveParams, summarizeSignatures, type SignatureParams } from '@/lib/signatures';
 import type { JobContext } from '../context';
 import { runInThread } from '../threads/pool';
 
@@ -92,50 +92,41 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
 
   await ctx.progress(nChannels / (nChannels + 1), 'Threshold and signature clusters');
   const rows = await db.select().from(analysisContacts).where(eq(analysisContacts.analysisId, p.analysisId)).orderBy(asc(analysisContacts.channelIndex));
-  const threshold = predictiveThreshold(rows.map((r) => r.nullF1), params.nullP);
+  const [nFreqs, nBins] = rows[0]!.blobs.shape!.split('x').map(Number) as [number, number];
+  const size = nFreqs * nBins;
+  const result = await summarizeSignatures(
+    rows.map((r) => ({
+      ...r,
+      async signature(c: number) {
+        const maps = new Float32Array((await blobs.get(r.blobs.maps!)).buffer.slice(0));
+        return maps.subarray((c * 3 + 2) * size, (c * 3 + 3) * size);
+      },
+    })),
+    dataset.categories,
+    { nullP: params.nullP, method: p.clusterMethod, k: p.k },
+  );
+  const { threshold } = result;
   for (const row of rows) {
     await db
       .update(analysisContacts)
       .set({ predictive: row.f1.map((f) => f > threshold) })
       .where(and(eq(analysisContacts.analysisId, p.analysisId), eq(analysisContacts.channelIndex, row.channelIndex)));
   }
-  const [nFreqs, nBins] = rows[0]!.blobs.shape!.split('x').map(Number) as [number, number];
-  const size = nFreqs * nBins;
   const summary: SignaturesSummary = {
     categories: dataset.categories,
     freqs: Array.from(params.freqs),
     binTimes: Array.from({ length: nBins }, (_, b) => dataset.tmin + (b * params.binSize) / dataset.sfreq),
     threshold,
-    nullValues: rows.reduce((n, r) => n + r.nullF1.length, 0),
-    predictive: {},
+    nullValues: result.nullValues,
+    predictive: result.predictive,
     clusters: {},
   };
   const prototypeKeys: Record<string, string> = {};
-  for (const [c, category] of dataset.categories.entries()) {
-    const members = rows.filter((r) => r.f1[c]! > threshold);
-    summary.predictive[category] = members.map((r) => r.name);
-    if (members.length === 0) continue;
-    const signatures = await Promise.all(
-      members.map(async (r) => {
-        const maps = new Float32Array((await blobs.get(r.blobs.maps!)).buffer.slice(0));
-        return maps.subarray((c * 3 + 2) * size, (c * 3 + 3) * size);
-      }),
-    );
-    const k = Math.min(p.k, members.length);
-    const clustering = clusterSignatures(signatures, { method: p.clusterMethod, k });
-    const prototypes = new Float32Array(clustering.clusters.length * size);
-    clustering.clusters.forEach((cl, i) => prototypes.set(cl.prototype, i * size));
+  for (const [category, cc] of Object.entries(result.clusters)) {
+    const prototypes = new Float32Array(cc.clusters.length * size);
+    cc.clusters.forEach((cl, i) => prototypes.set(cl.prototype, i * size));
     prototypeKeys[`prototypes:${category}`] = (await blobs.put(new Uint8Array(prototypes.buffer))).key;
-    summary.clusters[category] = {
-      k,
-      method: p.clusterMethod,
-      clusters: clustering.clusters.map((cl) => ({
-        id: cl.id,
-        members: cl.members.map((m) => members[m]!.name),
-        regions: cl.members.map((m) => members[m]!.region ?? '?'),
-      })),
-      leaves: Array.from(clustering.leaves, (m) => members[m]!.name),
-    };
+    summary.clusters[category] = { ...cc, clusters: cc.clusters.map(({ prototype: _prototype, ...rest }) => rest) };
   }
   await db.update(analyses).set({ status: 'ready', summary, blobs: prototypeKeys }).where(eq(analyses.id, p.analysisId));
   const nPredictive = rows.filter((r) => r.f1.some((f) => f > threshold)).length;

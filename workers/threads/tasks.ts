@@ -1,13 +1,18 @@
 import { generateIeegEpochs, type SyntheticEpochs } from '@/lib/synthetic';
+import { RandomForestClassifier, type RandomForestOptions } from '@/lib/ml/forest/forest';
+import type { TreeArrays } from '@/lib/ml/forest/tree';
 import { analyzeContactTask, type ContactTask } from './signatures';
 
 /** Compute that runs off the main thread. Each task reports progress as a fraction in [0, 1]. */
 export interface ThreadTasks {
   synthesize: (input: { seed: number; trialsPerCategory: number }, progress: (fraction: number) => void) => SyntheticEpochs;
   signatureContact: (input: ContactTask, progress: (fraction: number) => void) => ReturnType<typeof analyzeContactTask>;
+  /** Grows some of a forest's trees (by their seeds), for training one forest on several cores. */
+  fitTrees: (input: { X: Float32Array; y: Int32Array; nClasses: number; options: RandomForestOptions; seeds: Uint32Array }) => TreeArrays[];
 }
 
 export const threadTasks: ThreadTasks = {
   synthesize: (input, progress) => generateIeegEpochs({ seed: input.seed, trialsPerCategory: input.trialsPerCategory }, progress),
   signatureContact: analyzeContactTask,
+  fitTrees: ({ X, y, nClasses, options, seeds }) => new RandomForestClassifier(options).fitTrees(X, y, nClasses, seeds),
 };
