@@ -5,3 +5,4 @@ export * from './analyze';
 export * from './cluster';
 export * from './summary';
 export * from './export';
+export * from './responsiveness';
