@@ -5,23 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EEG_VHDR, IEEG_EDF, bidsFiles } from '../lib/formats/fixtures/make-bids';
+import type { Summary } from './inspect';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const RECORDINGS = '/work/shared/data/recordings';
+// ../shared beside the checkout, as in CI; BRAINGLASS_RECORDINGS points elsewhere.
+const RECORDINGS = process.env.BRAINGLASS_RECORDINGS ?? path.resolve(ROOT, '../shared/data/recordings');
 const SHARED = ['S001R01.edf', 'test.vhdr', 'test_bdf_stim_channel.bdf'];
 const haveShared = existsSync(path.join(RECORDINGS, 'reference-mne.json'));
 
-interface Summary {
-  sfreq: number;
-  n_channels: number;
-  n_samples: number;
-  ch_names: string[];
-  ch_types: string[];
-  first_samples_volts: Record<string, number[]>;
-  channel_mean_volts: number[];
-  channel_std_volts: number[];
-  annotations: { onset_s: number; duration_s: number; description: string }[];
-}
 
 function inspect(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { FormatError, bidsFolderFromZip, detectFormat, findBidsRecordings, openBids, openRecording, type BidsFolder, type RecordingReader } from '../lib/formats/index';
 import { dirResolver, listFiles, openFileSource, type FileSource } from './lib/file-source';
 
-interface Summary {
+/** One file's reading, in the fields of ../shared/data/recordings/reference-mne.json. */
+export interface Summary {
   reader: string;
   sfreq: number;
   n_channels: number;

@@ -3,8 +3,10 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import path from 'node:path';
 import { FormatError, type ByteSource, type SiblingResolver } from './types';
 
-export const RECORDINGS = '/work/shared/data/recordings';
-export const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures');
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+/** ../shared beside the checkout, as in CI (the repository root is two folders up). */
+export const RECORDINGS = process.env.BRAINGLASS_RECORDINGS ?? path.resolve(HERE, '../../../shared/data/recordings');
+export const FIXTURES = path.join(HERE, 'fixtures');
 
 export interface CountingSource extends ByteSource {
   /** Bytes handed out so far; tests check readers read only what they need. */
