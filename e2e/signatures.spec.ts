@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 test('run the quick Level 1 preset on the demo dataset and open a contact importance map', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(480_000);
   await page.goto('/signin');
   await page.getByLabel('Email').fill('demo@brainglass.local');
   await page.getByLabel('Password').fill('brainglass-demo');
@@ -13,7 +13,7 @@ test('run the quick Level 1 preset on the demo dataset and open a contact import
 
   await expect(page.getByRole('heading', { name: 'Signatures of Synthetic iEEG (planted signatures)' })).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Analysis progress' })).toBeVisible();
-  await expect(page.getByTestId('threshold')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('threshold')).toBeVisible({ timeout: 400_000 });
   await expect(page.getByRole('table', { name: 'Contacts' }).getByRole('row')).toHaveCount(49);
 
   // The face column, best first: the top contact is a planted fusiform (BA37) contact.

@@ -27,6 +27,13 @@ export function colorAt(name: ColormapName, t: number): Rgb {
   return [Math.round(a[0] + f * (b[0] - a[0])), Math.round(a[1] + f * (b[1] - a[1])), Math.round(a[2] + f * (b[2] - a[2]))];
 }
 
+/** `size` colours sampled evenly from 0 to 1, r, g, b (0-255) each: a lookup table for colouring many values. */
+export function colorTable(name: ColormapName, size = 256): Uint8Array {
+  const table = new Uint8Array(size * 3);
+  for (let i = 0; i < size; i++) table.set(colorAt(name, size > 1 ? i / (size - 1) : 0), 3 * i);
+  return table;
+}
+
 /** Limits for a map: [min, max] for magnitudes, symmetric [-m, m] around zero for signed values. */
 export function limitsOf(values: ArrayLike<number>, diverging: boolean): [number, number] {
   let lo = Infinity;

@@ -8,14 +8,14 @@ export interface QueueMessage {
 }
 
 /** Job kinds a user can start. Each has a handler in workers/handlers. */
-export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch', 'analysis.signatures'] as const;
+export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch', 'analysis.signatures', 'dataset.synthesizeEeg', 'analysis.statespace'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Parameters of each kind of job, checked when it is queued and again when it runs. */
 export const synthesizeParams = z.object({
   name: z.string().trim().min(1, 'Name the dataset').max(200),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  trialsPerCategory: z.number().int().min(2, 'At least 2 trials per category').max(200, 'At most 200 trials per category').default(20),
+  trialsPerCategory: z.number().int().min(2, 'At least 2 trials per category').max(200, 'At most 200 trials per category').default(30),
 });
 
 export const epochParams = z
@@ -57,5 +57,37 @@ export const signaturesParams = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   clusterMethod: z.enum(['ward', 'cosine-complete']).default('ward'),
   k: z.number().int().min(1).max(16).default(5),
+  /** The paper's selection: only contacts responsive to the stimuli (Wilcoxon + FDR) can be predictive. */
+  responsiveOnly: z.boolean().default(true),
 });
 export type SignaturesParams = z.infer<typeof signaturesParams>;
+
+/** A synthetic scalp EEG recording with planted motor imagery classes (lib/synthetic/eeg.ts), stored as a recording. */
+export const synthesizeEegParams = z.object({
+  name: z.string().trim().min(1, 'Name the dataset').max(200),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  trialsPerClass: z.number().int().min(2, 'At least 2 trials per class').max(200, 'At most 200 trials per class').default(20),
+});
+
+/** Level 3 offline: the mental state map of a recording's labelled events, its accuracy against chance and separability. */
+export const statespaceParams = z.object({
+  datasetId: z.string(),
+  name: z.string().trim().min(1, 'Name the analysis').max(200),
+  /** Event descriptions to use; each is one mental action (class). */
+  events: z
+    .array(z.string().min(1))
+    .min(2, 'Choose at least two kinds of event')
+    .refine((e) => new Set(e).size === e.length, 'Each kind of event once'),
+  windowS: z.number().min(0.1).max(10).default(1),
+  /** Windows of one trial are alike: a 250 ms hop keeps the analysis quick with little lost. */
+  hopS: z.number().min(0.01).max(10).default(0.25),
+  rows: z.number().int().min(2).max(40).default(10),
+  cols: z.number().int().min(2).max(40).default(10),
+  epochs: z.number().int().min(1).max(100).default(10),
+  /** Weight of class relevance in the map's metric (lib/ml/som: 0 is a plain SOM). */
+  relevance: z.number().min(0).max(1).default(0.9),
+  nSplits: z.number().int().min(2).max(20).default(5),
+  nShuffles: z.number().int().min(1).max(200).default(20),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+});
+export type StatespaceParams = z.infer<typeof statespaceParams>;

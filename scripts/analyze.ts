@@ -18,20 +18,33 @@ import { signatureParamsOf } from '@/workers/handlers/signatures';
 import { runInThread } from '@/workers/threads/pool';
 import { openFileSource } from './lib/file-source';
 
-const usage = `usage: npm run --silent analyze -- signatures <epochs.npz | --synthetic SEED> --out DIR
+const usage = `usage: npm run --silent analyze -- signatures <epochs.npz | --synthetic SEED [--trials N]> --out DIR
   [--preset quick|paper] [--trees N] [--folds N] [--importance class-gini|leaf-paths] [--null N] [--p P]
-  [--seed N] [--cluster ward|cosine-complete] [--k N] [--labels labels.csv] [--threads N]`;
+  [--seed N] [--cluster ward|cosine-complete] [--k N] [--labels labels.csv] [--all-contacts] [--threads N]
+  --synthetic SEED   the planted synthetic dataset (--trials per category, default 30) instead of a file
+  --null N           shuffled-label repetitions per contact for the null (default 2)
+  --p P              level of the predictive threshold (default 1e-5)
+  --all-contacts     let non-responsive contacts be predictive too (the paper keeps responsive ones only)`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
+// Level 3 lives in its own module: `analyze -- statespace --help`.
+if (process.argv[2] === 'statespace') {
+  const { main } = await import('./analyze-statespace');
+  process.exit(await main(process.argv.slice(3)));
+}
+
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    help: { type: 'boolean', short: 'h' },
     out: { type: 'string' },
     synthetic: { type: 'string' },
+    trials: { type: 'string' },
+    'all-contacts': { type: 'boolean', default: false },
     preset: { type: 'string', default: 'quick' },
     trees: { type: 'string' },
     folds: { type: 'string' },
@@ -46,6 +59,10 @@ const { values: flags, positionals } = parseArgs({
   },
 });
 const [command, input] = positionals;
+if (flags.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 if (command !== 'signatures' || !flags.out || (!input && flags.synthetic === undefined)) fail(usage);
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 const parsed = signaturesParams.safeParse({
@@ -60,6 +77,7 @@ const parsed = signaturesParams.safeParse({
   seed: num(flags.seed),
   clusterMethod: flags.cluster,
   k: num(flags.k),
+  responsiveOnly: !flags['all-contacts'],
 });
 if (!parsed.success) fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
 const options = parsed.data;
@@ -67,7 +85,7 @@ const params = signatureParamsOf(options);
 
 async function loadEpochs(): Promise<EpochsData & { regions?: string[]; categories?: string[] }> {
   if (flags.synthetic !== undefined) {
-    const s = generateIeegEpochs({ seed: Number(flags.synthetic) });
+    const s = generateIeegEpochs({ seed: Number(flags.synthetic), trialsPerCategory: num(flags.trials) });
     return { ...s, nEpochs: s.labels.length, labels: Array.from(s.labels, (l) => s.categories[l]!), regions: s.regions, categories: s.categories };
   }
   const source = await openFileSource(input!);
@@ -108,6 +126,7 @@ await Promise.all(
         data,
         nTimes,
         sfreq: epochs.sfreq,
+        tmin: epochs.tmin,
         labels: y,
         nClasses: categories.length,
         params,
@@ -125,16 +144,24 @@ const { nFreqs, nBins } = results[0]!;
 const size = nFreqs * nBins;
 const regions = epochs.regions ?? epochs.chNames.map(() => null);
 const summary = await summarizeSignatures(
-  results.map((r, i) => ({ name: epochs.chNames[i]!, region: regions[i] ?? null, f1: r.f1, nullF1: r.nullF1, signature: (c: number) => r.maps.subarray((c * 3 + 2) * size, (c * 3 + 3) * size) })),
+  results.map((r, i) => ({ name: epochs.chNames[i]!, region: regions[i] ?? null, f1: r.f1, nullF1: r.nullF1, responsivenessP: r.responsivenessP, signature: (c: number) => r.maps.subarray((c * 3 + 2) * size, (c * 3 + 3) * size) })),
   categories,
-  { nullP: params.nullP, method: options.clusterMethod, k: options.k },
+  { nullP: params.nullP, method: options.clusterMethod, k: options.k, responsiveOnly: options.responsiveOnly },
 );
 
 mkdirSync(flags.out!, { recursive: true });
 const out = (name: string) => path.join(flags.out!, name);
 writeFileSync(
   out('contacts.csv'),
-  contactsCsv(results.map((r, i) => ({ name: epochs.chNames[i]!, region: regions[i] ?? null, nTrials: r.nTrials, f1: r.f1 })), categories, summary.threshold),
+  contactsCsv(
+    results.map((r, i) => {
+      const name = epochs.chNames[i]!;
+      const { nSignificant, responsive } = summary.responsiveness[i]!;
+      return { name, region: regions[i] ?? null, nTrials: r.nTrials, f1: r.f1, predictive: categories.map((c) => summary.predictive[c]!.includes(name)), nSignificant, responsive };
+    }),
+    categories,
+    summary.threshold,
+  ),
 );
 const importance = new Float32Array(nChannels * categories.length * size);
 results.forEach((r, i) => categories.forEach((_, c) => importance.set(r.maps.subarray(c * 3 * size, (c * 3 + 1) * size), (i * categories.length + c) * size)));
@@ -152,6 +179,8 @@ writeFileSync(
     {
       params: { ...options, datasetId: undefined, resolved: params },
       threshold: summary.threshold,
+      thresholdMethod: summary.thresholdMethod,
+      responsive: epochs.chNames.filter((_, i) => summary.responsiveness[i]!.responsive),
       nullValues: summary.nullValues,
       predictive: summary.predictive,
       clusters: Object.fromEntries(Object.entries(summary.clusters).map(([k, cc]) => [k, { ...cc, clusters: cc.clusters.map(({ prototype: _p, ...rest }) => rest) }])),
@@ -160,4 +189,4 @@ writeFileSync(
     1,
   ),
 );
-process.stderr.write(`threshold F1 ${summary.threshold.toFixed(3)}; wrote ${flags.out}\n`);
+process.stderr.write(`threshold F1 ${summary.threshold.toFixed(3)} (${summary.thresholdMethod}, ${summary.nullValues} null values); wrote ${flags.out}\n`);

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
 import { createdAtColumn, createdByColumn, idColumn, labColumn } from './columns';
 import { datasets } from './datasets';
 
@@ -11,9 +11,20 @@ export interface SignaturesSummary {
   /** Start of each time bin relative to the event, seconds. */
   binTimes: number[];
   threshold: number;
+  /** 'normal-tail' when the pooled null has fewer than 1/p values (see predictiveThreshold). */
+  thresholdMethod: 'empirical' | 'normal-tail';
+  nullP: number;
   nullValues: number;
+  /** Contacts tested for responsiveness and found responsive (METHODS.md Level 1 step 5). */
+  nTested: number;
+  nResponsive: number;
+  /** Whether only responsive contacts could be predictive (the paper's selection). */
+  responsiveOnly: boolean;
   predictive: Record<string, string[]>;
-  clusters: Record<string, { k: number; method: string; clusters: { id: number; members: string[]; regions: string[] }[]; leaves: string[] }>;
+  clusters: Record<
+    string,
+    { k: number; method: string; clusters: { id: number; members: string[]; regions: string[] }[]; leaves: string[]; links: { x: number[]; y: number[] }[] }
+  >;
 }
 
 /** One analysis of one dataset, with the parameters and software version that made it (via its job). */
@@ -56,6 +67,11 @@ export const analysisContacts = pgTable(
     predictive: jsonb('predictive').$type<boolean[]>(),
     confusion: jsonb('confusion').$type<number[][]>().notNull(),
     nullF1: jsonb('null_f1').$type<number[]>().notNull(),
+    /** Responsiveness p-values, bands x windows; null when the epochs do not span the test windows. */
+    responsivenessP: jsonb('responsiveness_p').$type<number[]>(),
+    /** Filled when the analysis ends: significant tests after FDR across contacts, and the verdict. */
+    nSignificant: integer('n_significant'),
+    responsive: boolean('responsive'),
     /** 'maps': categories x 3 x F x T float32 (importance, mean log power, signature); 'mdi'; 'forest' (packed). */
     blobs: jsonb('blobs').$type<Record<string, string>>().notNull(),
   },

@@ -7,3 +7,4 @@ export * from './datasets';
 export * from './channels';
 export * from './events';
 export * from './analyses';
+export * from './statespace';

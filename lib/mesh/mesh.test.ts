@@ -11,6 +11,7 @@ import {
   readGifti,
   readMz3,
   triangleCount,
+  writeMz3,
   vertexCount,
   type Mesh,
 } from './index';
@@ -56,6 +57,16 @@ describe('readMz3 (hand-built)', () => {
       expect([...m.scalars!]).toEqual([0.5, 1.5, 2.5, 3.5]);
       expect([...m.scalarLayers[1]]).toEqual([4.5, 5.5, 6.5, 7.5]);
     }
+  });
+
+  it('writeMz3 round-trips faces, vertices and scalars', () => {
+    const m = readMz3(makeMz3());
+    const again = readMz3(writeMz3(m));
+    expect(again.attr).toBe(11);
+    expect([...again.indices]).toEqual([...m.indices]);
+    expect([...again.positions]).toEqual([...m.positions]);
+    expect([...again.scalars!]).toEqual([...m.scalars!]);
+    expect(readMz3(writeMz3({ positions: m.positions, indices: m.indices })).scalars).toBeUndefined();
   });
 
   it('refuses other files and truncated ones', () => {
@@ -198,6 +209,10 @@ describe.skipIf(!haveAssets)('meshes in shared/assets', () => {
       // inflated surfaces are centred on their own origin, not placed in MNI space
       const infl = gii(`infl_${side}.gii.gz`);
       expect(vertexCount(infl)).toBe(10242);
+      // as the server sends it to the browser: the same mesh as MZ3
+      const sent = readMz3(writeMz3(infl));
+      expect(sent.positions).toEqual(infl.positions);
+      expect(sent.indices).toEqual(infl.indices);
       expect(boundingBox(infl.positions)[1][1]).toBeGreaterThan(100);
       const sulc = giftiScalars(readFileSync(asset('mesh', `sulc_${side}.gii.gz`)));
       expect(sulc.length).toBe(10242);

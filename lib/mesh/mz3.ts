@@ -73,3 +73,36 @@ export function readMz3(input: Uint8Array): Mz3 {
   if (scalarLayers.length > 0) mesh.scalars = scalarLayers[0];
   return mesh;
 }
+
+/**
+ * A mesh as uncompressed MZ3 (faces and vertices, plus float32 scalars when the mesh has them): the one binary
+ * format the browser decodes without zlib, so the server re-encodes GIfTI surfaces (zlib inside XML) as this.
+ */
+export function writeMz3(mesh: Mesh): Uint8Array {
+  const nFace = mesh.indices.length / 3;
+  const nVert = mesh.positions.length / 3;
+  const scalars = mesh.scalars && mesh.scalars.length === nVert ? mesh.scalars : null;
+  const bytes = new Uint8Array(16 + nFace * 12 + nVert * 12 + (scalars ? nVert * 4 : 0));
+  const view = new DataView(bytes.buffer);
+  view.setUint16(0, MZ3_MAGIC, true);
+  view.setUint16(2, 1 | 2 | (scalars ? 8 : 0), true);
+  view.setUint32(4, nFace, true);
+  view.setUint32(8, nVert, true);
+  view.setUint32(12, 0, true);
+  let off = 16;
+  for (const v of mesh.indices) {
+    view.setInt32(off, v, true);
+    off += 4;
+  }
+  for (const x of mesh.positions) {
+    view.setFloat32(off, x, true);
+    off += 4;
+  }
+  if (scalars) {
+    for (const x of scalars) {
+      view.setFloat32(off, x, true);
+      off += 4;
+    }
+  }
+  return bytes;
+}

@@ -544,7 +544,7 @@ function gaussian(rng: Rng): () => number {
 }
 
 /** Nodes reading each tensor name. */
-function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
+export function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
   const consumers = new Map<string, NodeProto[]>();
   for (const n of graph.node) {
     for (const i of n.input) {
@@ -556,7 +556,7 @@ function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
   return consumers;
 }
 
-function requireGraph(model: ModelProto): GraphProto {
+export function requireGraph(model: ModelProto): GraphProto {
   if (!model.graph) throw new Error('model has no graph');
   return model.graph;
 }

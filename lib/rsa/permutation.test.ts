@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { permutationTest, permutationTestBatch, permuteRdm, prepareModels } from './permutation';
+import { permutationTest, permutationTestBatch, permutationTestContacts, permuteRdm, prepareModels } from './permutation';
 import { Xoshiro128ss, shuffleInPlace } from './prng';
 import { absDiffRdm, euclideanRdm } from './rdm';
 import { spearmanRdm, spearmanRdmPaper, type RsaVariant } from './spearman';
@@ -188,5 +188,29 @@ describe('permutation test', () => {
     expect(Number.isNaN(res.rho)).toBe(true);
     expect(Number.isNaN(res.p)).toBe(true);
     expect(Number.isNaN(res.pShare)).toBe(true);
+  });
+
+  it('contacts batch: each contact equals its own batch test, whatever else is in the batch', () => {
+    const rng = new Xoshiro128ss(41);
+    const n = 16;
+    const models = [0, 1, 2].map(() => euclideanRdm(normals(rng, n * 4), n, 4));
+    const responses = normals(rng, 5 * n);
+    const opts = { nPermutations: 199, seed: 6, stopAfter: 7 };
+    const progress: number[] = [];
+    const all = permutationTestContacts(responses, n, models, { ...opts, onProgress: (f) => progress.push(f) });
+    expect(all.nContacts).toBe(5);
+    expect(all.nModels).toBe(3);
+    expect(progress.at(-1)).toBe(1);
+    const tail = permutationTestContacts(responses.subarray(3 * n), n, prepareModels(models), opts);
+    for (let c = 0; c < 5; c++) {
+      const single = permutationTestBatch(absDiffRdm(responses.subarray(c * n, (c + 1) * n)), models, opts);
+      single.forEach((r, l) => {
+        const k = c * 3 + l;
+        expect([all.rho[k], all.p[k], all.pShare[k], all.nPermutations[k]]).toEqual([r.rho, r.p, r.pShare, r.nPermutations]);
+        if (c >= 3) expect(tail.p[(c - 3) * 3 + l]).toBe(r.p);
+      });
+    }
+    expect(() => permutationTestContacts(responses.subarray(1), n, models)).toThrow(RangeError);
+    expect(() => permutationTestContacts(responses, 20, models)).toThrow(/stimuli/);
   });
 });

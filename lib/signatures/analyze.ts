@@ -23,6 +23,7 @@ import {
 import { RandomForestClassifier, type RandomForestOptions } from '../ml/forest/forest';
 import { categoryImportance, mdiImportance } from '../ml/forest/importance';
 import { Rng } from '../ml/forest/rng';
+import { normIsf } from '../stats/normal';
 import type { TreeArrays } from '../ml/forest/tree';
 import type { ContactFeatures } from './features';
 import type { ImportanceMethod, SignatureParams } from './params';
@@ -276,17 +277,35 @@ export function shuffledNull(
   return out;
 }
 
+/** The F1 above which a contact is predictive, and how it was reached. */
+export interface PredictiveThreshold {
+  value: number;
+  /**
+   * 'empirical': the (1 - p) quantile of the pooled null values (numpy's linear interpolation), as in the paper.
+   * 'normal-tail': fewer than 1/p null values, so that quantile would sit at their maximum (a level of about
+   * 1/N, not p); the tail is extrapolated from a normal fit to the pooled null instead, never below that quantile.
+   */
+  method: 'empirical' | 'normal-tail';
+  /** Pooled null values (contacts x shuffles x categories). */
+  nullValues: number;
+}
+
 /**
- * F1 threshold for "predictive": the (1 - p) quantile (numpy's linear interpolation) of the null F1 values pooled
- * over contacts and categories (paper: p = 1e-5, 0.39). With fewer than 1/p values it is close to their maximum,
- * so about one in (number of null values) shuffled scores still passes it.
+ * F1 threshold for "predictive" from the shuffled-label F1 values pooled over contacts and categories (paper:
+ * p = 1e-5, 0.39 from ~10^6 values). A null F1 is a mean over many trials' outcomes, close to normal, so the
+ * normal tail is a fair extrapolation when the null is too small to reach p empirically.
  */
-export function predictiveThreshold(nullF1s: ArrayLike<number> | readonly ArrayLike<number>[], p = 1e-5): number {
+export function predictiveThreshold(nullF1s: ArrayLike<number> | readonly ArrayLike<number>[], p = 1e-5): PredictiveThreshold {
   if (!(p > 0 && p < 1)) throw new RangeError('predictiveThreshold: p must be in (0, 1)');
   const parts: readonly ArrayLike<number>[] = isNested(nullF1s) ? nullF1s : [nullF1s];
   const pooled: number[] = [];
   for (const part of parts) for (let i = 0; i < part.length; i++) pooled.push(part[i]);
-  return percentile(pooled, 100 * (1 - p));
+  const n = pooled.length;
+  const empirical = percentile(pooled, 100 * (1 - p));
+  if (n * p >= 1 || n < 2) return { value: empirical, method: 'empirical', nullValues: n };
+  const mean = pooled.reduce((s, v) => s + v, 0) / n;
+  const sd = Math.sqrt(pooled.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  return { value: Math.max(empirical, mean + normIsf(p) * sd), method: 'normal-tail', nullValues: n };
 }
 
 function isNested(v: ArrayLike<number> | readonly ArrayLike<number>[]): v is readonly ArrayLike<number>[] {

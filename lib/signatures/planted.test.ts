@@ -23,10 +23,8 @@ import {
 
 // Effects as the generator's defaults, on fixed contacts (only these 9 are generated, to keep the test fast):
 // face-selective broadband gamma in fusiform (BA37), house theta/alpha decrease in lateral occipital (BA19),
-// tool beta decrease in premotor cortex. The default house decrease (power x0.2 in 4-12 Hz) is too weak to decode
-// from 20-30 trials per category: its box-averaged log power differs by ~1 SD of the trial-to-trial spread
-// (wavelets at 4-12 Hz also see the unaffected 1/f power just outside the band), so house F1 stays near the null.
-// x0.05 and 30 trials per category make it decodable.
+// tool beta decrease in premotor cortex. Decreases need to be deep (house power x0.05 in 4-12 Hz): single-trial
+// power is roughly exponential, so a milder decrease hides among the background's own low values.
 const PLANTED: Record<string, string[]> = { face: ['RF2', 'RF3', 'RF5'], house: ['LO1', 'LO4', 'RO3'], tool: ['LM3'] };
 // Not planted: a fusiform neighbour and an early visual contact with a strong category-unspecific evoked response.
 const CONTROLS = ['LF1', 'LC2'];
@@ -36,7 +34,6 @@ const EFFECTS = DEFAULT_IEEG_EFFECTS.map((e) => ({
   region: undefined,
   count: undefined,
   contacts: PLANTED[e.category],
-  powerRatio: e.category === 'house' ? 0.05 : e.powerRatio,
 }));
 const data = generateIeegEpochs({
   seed: 1,
@@ -46,7 +43,7 @@ const data = generateIeegEpochs({
 });
 const truth = data.groundTruth;
 const nClasses = data.categories.length;
-const params = resolveParams({ nEstimators: 64 }, 'quick');
+const params = resolveParams({}, 'quick');
 
 interface Result {
   name: string;
@@ -78,7 +75,7 @@ beforeAll(() => {
   threshold = predictiveThreshold(
     results.map((r) => r.nullF1),
     params.nullP,
-  );
+  ).value;
 }, 300_000);
 
 function effectsOf(category: string): PlantedEffect[] {
@@ -110,7 +107,7 @@ function strictlyInBox(freqs: Float64Array, f: number, b: number, e: PlantedEffe
   return freqs[f] >= e.fminHz && freqs[f] <= e.fmaxHz && centre >= e.tminS && centre <= e.tmaxS;
 }
 
-describe('Level 1 on planted synthetic data (quick preset, 64 trees)', () => {
+describe('Level 1 on planted synthetic data (quick preset)', () => {
   it('the shuffled-null threshold is above chance and below the planted face/house F1', () => {
     expect(threshold).toBeGreaterThan(1 / nClasses);
     expect(threshold).toBeLessThan(0.6);
@@ -127,8 +124,9 @@ describe('Level 1 on planted synthetic data (quick preset, 64 trees)', () => {
       const expected = effectsOf(category).map((e) => e.contact);
       const hits = found.filter((n) => expected.includes(n)).length;
       expect(expected.length).toBeGreaterThanOrEqual(3);
-      expect(hits / Math.max(1, found.length), `found ${found.join(',')}`).toBeGreaterThanOrEqual(0.9);
-      expect(hits / expected.length, `found ${found.join(',')}`).toBeGreaterThanOrEqual(0.9);
+      const f1s = results.map((r) => `${r.name} ${r.leafPaths.f1PerClass[c]!.toFixed(2)}`).join(', ');
+      expect(hits / Math.max(1, found.length), `found ${found.join(',')} at ${threshold.toFixed(2)}: ${f1s}`).toBeGreaterThanOrEqual(0.9);
+      expect(hits / expected.length, `found ${found.join(',')} at ${threshold.toFixed(2)}: ${f1s}`).toBeGreaterThanOrEqual(0.9);
     });
   }
 

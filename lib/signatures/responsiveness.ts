@@ -21,6 +21,16 @@ export interface ResponsivenessOptions {
 export const PAPER_WINDOWS: [number, number][] = Array.from({ length: 6 }, (_, i) => [0.05 + 0.05 * i, 0.25 + 0.05 * i]);
 export const PAPER_BANDS: [number, number][] = Array.from({ length: 29 }, (_, i) => [5 + 5 * i, 9 + 5 * i]);
 
+/** Whether epochs starting at `tmin` and lasting `duration` seconds hold the baseline and every window. */
+export function canTestResponsiveness(tmin: number, duration: number, options: Pick<ResponsivenessOptions, 'baseline' | 'windows'> = {}): boolean {
+  const baseline = options.baseline ?? [-0.5, -0.1];
+  const windows = options.windows ?? PAPER_WINDOWS;
+  const end = Math.max(baseline[1], ...windows.map((w) => w[1]));
+  const start = Math.min(baseline[0], ...windows.map((w) => w[0]));
+  // Half a millisecond of slack: epochs are cut on samples.
+  return tmin <= start + 5e-4 && tmin + duration >= end - 5e-4;
+}
+
 /**
  * p-values of one contact: bands x windows, from its epochs (trials x times, volts) at `sfreq`, the first sample at
  * `tmin` seconds. Power is Morlet power at 1 Hz steps averaged over the band and the time span, per trial.

@@ -125,9 +125,22 @@ describe('signature helpers', () => {
 
   it('predictiveThreshold pools contacts and categories; predictive means strictly above', () => {
     const values = Array.from({ length: 101 }, (_, i) => i / 100);
-    expect(predictiveThreshold(values, 0.01)).toBeCloseTo(0.99, 12);
-    expect(predictiveThreshold([values.slice(0, 50), values.slice(50)], 0.01)).toBeCloseTo(0.99, 12);
+    expect(predictiveThreshold(values, 0.01)).toEqual({ value: expect.closeTo(0.99, 12), method: 'empirical', nullValues: 101 });
+    expect(predictiveThreshold([values.slice(0, 50), values.slice(50)], 0.01).value).toBeCloseTo(0.99, 12);
     expect(predictiveCategories([0.5, 0.99, 1], 0.99)).toEqual([false, false, true]);
+  });
+
+  it('predictiveThreshold: fewer than 1/p null values extrapolate the normal tail, never below the empirical quantile', () => {
+    // 2m values at 0.125 +- a: mean 0.125, sample SD a * sqrt(2m / (2m - 1)) = 0.05.
+    const m = 50;
+    const a = 0.05 * Math.sqrt((2 * m - 1) / (2 * m));
+    const values = Array.from({ length: 2 * m }, (_, i) => 0.125 + (i % 2 ? a : -a));
+    const t = predictiveThreshold(values, 1e-5);
+    expect(t.method).toBe('normal-tail');
+    expect(t.value).toBeCloseTo(0.125 + 4.264890793922825 * 0.05, 10);
+    // A heavy upper outlier: the empirical quantile (interpolated just below the maximum) is higher, and wins.
+    const outlier = predictiveThreshold([...values, 0.99], 1e-5);
+    expect(outlier.value).toBeCloseTo(0.99 - 1e-5 * 100 * (0.99 - (0.125 + a)), 10);
   });
 
   it('clusterSignatures: prototypes are member means; one map; empty input', () => {

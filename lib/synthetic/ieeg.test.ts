@@ -99,14 +99,14 @@ beforeAll(() => {
 const plantedIndices = (category: string) => d.groundTruth.predictiveContacts[category].map((n) => d.chNames.indexOf(n));
 
 describe('generateIeegEpochs: shapes and metadata', () => {
-  it('has the default layout: 8 categories x 20 trials, 48 sEEG contacts, 768 samples at 512 Hz from -0.5 s', () => {
+  it('has the default layout: 8 categories x 30 trials, 48 sEEG contacts, 768 samples at 512 Hz from -0.5 s', () => {
     expect(d.sfreq).toBe(512);
     expect(d.tmin).toBe(-0.5);
     expect(d.nTimes).toBe(768);
     expect(d.categories).toEqual([...DEFAULT_IEEG_CATEGORIES]);
     expect(d.chNames).toHaveLength(48);
-    expect(d.labels).toHaveLength(160);
-    expect(d.data).toHaveLength(160 * 48 * 768);
+    expect(d.labels).toHaveLength(240);
+    expect(d.data).toHaveLength(240 * 48 * 768);
     expect(d.positions).toHaveLength(48 * 3);
     expect(d.chTypes.every((t) => t === 'seeg')).toBe(true);
     expect(d.regions).toHaveLength(48);
@@ -114,10 +114,10 @@ describe('generateIeegEpochs: shapes and metadata', () => {
     expect(d.coordFrame).toBe('mni_tal');
   });
 
-  it('draws 20 trials of each category in shuffled order', () => {
+  it('draws 30 trials of each category in shuffled order', () => {
     const counts = new Array(d.categories.length).fill(0);
     for (const l of d.labels) counts[l]++;
-    expect(counts).toEqual(new Array(8).fill(20));
+    expect(counts).toEqual(new Array(8).fill(30));
     const sorted = [...d.labels].sort((a, b) => a - b);
     expect([...d.labels]).not.toEqual(sorted);
   });
@@ -132,7 +132,7 @@ describe('generateIeegEpochs: shapes and metadata', () => {
   });
 
   it('reports progress monotonically up to 1, once per epoch', () => {
-    expect(progress).toHaveLength(160);
+    expect(progress).toHaveLength(240);
     for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]);
     expect(progress[0]).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(1);
@@ -351,9 +351,9 @@ describe('generateIeegEpochs: the planted effects are in the data', () => {
         expect(inWindow / total).toBeGreaterThan(0.99);
       }
     }
-    // 7 planted contacts x 20 trials, about 90% of which carry the effect.
-    expect(changedTrials).toBeGreaterThan(0.75 * 7 * 20);
-    expect(changedTrials).toBeLessThanOrEqual(7 * 20);
+    // 7 planted contacts x 30 trials, about 90% of which carry the effect.
+    expect(changedTrials).toBeGreaterThan(0.75 * 7 * 30);
+    expect(changedTrials).toBeLessThanOrEqual(7 * 30);
   });
 });
 
@@ -474,5 +474,50 @@ describe('generateIeegEpochs: options', () => {
     expect(() => generateIeegEpochs({ trialsPerCategory: 0 })).toThrow(/trialsPerCategory/);
     expect(() => generateIeegEpochs({ categories: ['a', 'a'] })).toThrow(/unique/);
     expect(() => generateIeegEpochs({ contacts: [contacts[0], contacts[0]] })).toThrow(/duplicate/);
+  });
+});
+
+describe('generateIeegEpochs: given epoch order and trial-by-trial modulations', () => {
+  const contacts = defaultIeegContacts(2).slice(0, 3);
+  const labels = [1, 0, 0, 1, 1, 0, 1, 0, 1, 1];
+  const base = { seed: 2, contacts, categories: ['a', 'b'], labels, effects: [], evoked: false };
+
+  it('keeps the given labels in order', () => {
+    const out = generateIeegEpochs(base);
+    expect(Array.from(out.labels)).toEqual(labels);
+    expect(out.data).toHaveLength(labels.length * 3 * out.nTimes);
+    expect(() => generateIeegEpochs({ ...base, labels: [0, 2] })).toThrow(/labels\[1\]/);
+    expect(() => generateIeegEpochs({ ...base, labels: [] })).toThrow(/labels/);
+  });
+
+  it('scales band power by each epoch\'s ratio, on that contact and inside its band and window only', () => {
+    const powerRatios = labels.map((_, e) => (e % 2 === 0 ? 1 : 9));
+    const modulation = { contact: contacts[1].name, fminHz: 60, fmaxHz: 120, tminS: 0.1, tmaxS: 0.4, powerRatios };
+    const plain = generateIeegEpochs(base);
+    const out = generateIeegEpochs({ ...base, modulations: [modulation] });
+    const inBand = bandPowers(out, channelSpectra(out, 1), 65, 115, 0.15, 0.35);
+    const inBandPlain = bandPowers(plain, channelSpectra(plain, 1), 65, 115, 0.15, 0.35);
+    inBand.forEach((p, e) => expect(p / inBandPlain[e]).toBeCloseTo(powerRatios[e], 0));
+    const outside = bandPowers(out, channelSpectra(out, 1), 10, 40, 0.15, 0.35);
+    const outsidePlain = bandPowers(plain, channelSpectra(plain, 1), 10, 40, 0.15, 0.35);
+    outside.forEach((p, e) => expect(p / outsidePlain[e]).toBeCloseTo(1, 1));
+    // Other contacts, and the modulated one on ratio-1 epochs, are unchanged (up to float32 rounding).
+    const nTimes = out.nTimes;
+    for (let e = 0; e < labels.length; e++) {
+      for (let ch = 0; ch < 3; ch++) {
+        if (ch === 1 && powerRatios[e] !== 1) continue;
+        const o = (e * 3 + ch) * nTimes;
+        for (let i = 0; i < nTimes; i++) expect(Math.abs(out.data[o + i] - plain.data[o + i])).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it('rejects modulations it cannot apply', () => {
+    const m = { contact: contacts[0].name, fminHz: 60, fmaxHz: 120, tminS: 0.1, tmaxS: 0.4, powerRatios: labels.map(() => 2) };
+    expect(() => generateIeegEpochs({ ...base, modulations: [{ ...m, contact: 'XX9' }] })).toThrow(/unknown contact/);
+    expect(() => generateIeegEpochs({ ...base, modulations: [{ ...m, powerRatios: [2] }] })).toThrow(/1 power ratios for 10/);
+    expect(() => generateIeegEpochs({ ...base, modulations: [{ ...m, powerRatios: labels.map(() => 0) }] })).toThrow(/positive/);
+    expect(() => generateIeegEpochs({ ...base, modulations: [{ ...m, fmaxHz: 400 }] })).toThrow(/Hz/);
+    expect(() => generateIeegEpochs({ ...base, modulations: [{ ...m, tmaxS: 3 }] })).toThrow(/epoch/);
   });
 });

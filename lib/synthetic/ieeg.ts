@@ -3,11 +3,11 @@
  * analysis (docs/METHODS.md, "Synthetic data with planted ground truth").
  *
  * Each contact's background is a Gaussian process drawn in the frequency domain: a 1/f^beta spectrum with a knee,
- * an alpha peak near 10 Hz and a white floor, with random amplitudes and phases per trial. Visual-area contacts add
- * a category-unspecific evoked potential. A planted effect scales the contact's own activity inside one
- * frequency band and time window by sqrt(powerRatio) on the trials of one category, so the band power there is
- * powerRatio times what it would have been; activity outside the band (beyond a few hertz of spread from the
- * window's 50 ms ramps) and outside the window is left as it was.
+ * an alpha peak near 10 Hz and a white floor, with random amplitudes and phases per trial. Visual-area contacts
+ * respond to every image: an evoked potential and a broadband gamma increase, both category-unspecific. A planted
+ * effect scales the contact's own activity inside one frequency band and time window by sqrt(powerRatio) on the
+ * trials of one category, so the band power there is powerRatio times what it would have been; activity outside
+ * the band (beyond a few hertz of spread from the window's 50 ms ramps) and outside the window is left as it was.
  */
 import FFT from 'fft.js';
 import { Rng } from './random';
@@ -108,11 +108,33 @@ export interface IeegOptions {
   tmax?: number;
   categories?: readonly string[];
   trialsPerCategory?: number;
+  /**
+   * Category index of each epoch in presentation order (e.g. one epoch per stimulus image). Replaces
+   * trialsPerCategory and the shuffled order.
+   */
+  labels?: ArrayLike<number>;
   contacts?: readonly ContactSpec[];
   /** Planted effects; [] plants none. Default: {@link DEFAULT_IEEG_EFFECTS}. */
   effects?: readonly EffectSpec[];
-  /** Add a category-unspecific evoked response in visual areas (default true). */
+  /** Trial-by-trial band-power changes given epoch by epoch (e.g. driven by each stimulus). Default none. */
+  modulations?: readonly BandModulation[];
+  /** Add a category-unspecific response to every image in visual areas: an evoked potential and broadband gamma (default true). */
   evoked?: boolean;
+}
+
+/**
+ * A band-power change of one contact whose size is given for every epoch: activity inside the band and window
+ * is scaled by sqrt(powerRatios[epoch]), with the 50 ms ramps of planted effects and no latency jitter.
+ */
+export interface BandModulation {
+  contact: string;
+  fminHz: number;
+  fmaxHz: number;
+  /** Window in seconds from stimulus onset. */
+  tminS: number;
+  tmaxS: number;
+  /** Band power in the window relative to none, per epoch (> 0; 1 leaves the epoch as it was). */
+  powerRatios: ArrayLike<number>;
 }
 
 export const DEFAULT_IEEG_CATEGORIES: readonly string[] = [
@@ -131,7 +153,7 @@ export const DEFAULT_IEEG_EFFECTS: readonly EffectSpec[] = [
   // Face-selective broadband gamma in the fusiform gyrus.
   { category: 'face', region: 'BA37', count: 3, fminHz: 70, fmaxHz: 150, tminS: 0.1, tmaxS: 0.35, powerRatio: 4 },
   // House-selective theta/alpha suppression in lateral occipital cortex.
-  { category: 'house', region: 'BA19', count: 3, fminHz: 4, fmaxHz: 12, tminS: 0.2, tmaxS: 0.5, powerRatio: 0.2 },
+  { category: 'house', region: 'BA19', count: 3, fminHz: 4, fmaxHz: 12, tminS: 0.2, tmaxS: 0.5, powerRatio: 0.05 },
   // Tools engage left premotor cortex: beta desynchronisation.
   {
     category: 'tool',
@@ -142,7 +164,7 @@ export const DEFAULT_IEEG_EFFECTS: readonly EffectSpec[] = [
     fmaxHz: 30,
     tminS: 0.2,
     tmaxS: 0.6,
-    powerRatio: 0.3,
+    powerRatio: 0.1,
   },
 ];
 
@@ -151,7 +173,7 @@ const DEFAULTS = {
   sfreq: 512,
   tmin: -0.5,
   tmax: 1.0,
-  trialsPerCategory: 20,
+  trialsPerCategory: 30,
   evoked: true,
 };
 
@@ -163,6 +185,7 @@ const STREAM_ORDER = 4;
 const STREAM_BACKGROUND = 5;
 const STREAM_EFFECT_TRIALS = 6;
 const STREAM_EVOKED = 7;
+const STREAM_VISUAL = 8;
 
 const SHAFT_SPACING_MM = 3.5;
 
@@ -232,16 +255,21 @@ interface RegionProfile {
   evokedUv: readonly [number, number];
   /** Latency of the first (negative) evoked peak, seconds. */
   evokedLatencyS: number;
+  /**
+   * Median power ratio of the broadband 70-150 Hz response to any image, from the evoked latency for 250 ms; 1 for
+   * none. Visual cortex responds to every stimulus, which is what the responsiveness test of Level 1 looks for.
+   */
+  visualGamma: number;
 }
 
 // Alpha is strongest over occipital cortex; evoked responses grow later and weaker along the ventral stream.
 const REGION_PROFILES: Record<string, RegionProfile> = {
-  BA17: { alphaPeak: [3, 6], evokedUv: [30, 60], evokedLatencyS: 0.08 },
-  BA18: { alphaPeak: [3, 6], evokedUv: [25, 50], evokedLatencyS: 0.09 },
-  BA19: { alphaPeak: [3, 6], evokedUv: [20, 40], evokedLatencyS: 0.1 },
-  BA37: { alphaPeak: [1.5, 3], evokedUv: [15, 30], evokedLatencyS: 0.13 },
-  BA20: { alphaPeak: [1.5, 3], evokedUv: [10, 20], evokedLatencyS: 0.15 },
-  other: { alphaPeak: [0.8, 2], evokedUv: [0, 0], evokedLatencyS: 0.18 },
+  BA17: { alphaPeak: [3, 6], evokedUv: [30, 60], evokedLatencyS: 0.08, visualGamma: 2.5 },
+  BA18: { alphaPeak: [3, 6], evokedUv: [25, 50], evokedLatencyS: 0.09, visualGamma: 2.2 },
+  BA19: { alphaPeak: [3, 6], evokedUv: [20, 40], evokedLatencyS: 0.1, visualGamma: 2 },
+  BA37: { alphaPeak: [1.5, 3], evokedUv: [15, 30], evokedLatencyS: 0.13, visualGamma: 2 },
+  BA20: { alphaPeak: [1.5, 3], evokedUv: [10, 20], evokedLatencyS: 0.15, visualGamma: 1.6 },
+  other: { alphaPeak: [0.8, 2], evokedUv: [0, 0], evokedLatencyS: 0.18, visualGamma: 1 },
 };
 
 function regionProfile(region: string): RegionProfile {
@@ -258,6 +286,7 @@ interface ContactParams {
   alphaPeak: number;
   evokedV: number;
   evokedLatencyS: number;
+  visualGamma: number;
 }
 
 const UV = 1e-6;
@@ -292,6 +321,7 @@ function contactParams(seed: number, index: number, region: string, nFft: number
     alphaPeak,
     evokedV,
     evokedLatencyS: profile.evokedLatencyS,
+    visualGamma: profile.visualGamma,
   };
 }
 
@@ -312,6 +342,8 @@ interface ResolvedOptions {
   nTimes: number;
   categories: string[];
   trialsPerCategory: number;
+  /** Given epoch labels, or null for trialsPerCategory shuffled. */
+  labels: Int32Array | null;
   contacts: ContactSpec[];
   evoked: boolean;
 }
@@ -336,6 +368,16 @@ function resolveOptions(options: IeegOptions): ResolvedOptions {
   if (!Number.isInteger(trialsPerCategory) || trialsPerCategory < 1) {
     throw new RangeError(`trialsPerCategory must be a positive integer, got ${trialsPerCategory}`);
   }
+  let labels: Int32Array | null = null;
+  if (options.labels !== undefined) {
+    labels = Int32Array.from(options.labels);
+    if (labels.length === 0) throw new RangeError('labels must not be empty');
+    labels.forEach((k, i) => {
+      if (!(Number.isInteger(options.labels![i]) && k >= 0 && k < categories.length)) {
+        throw new RangeError(`labels[${i}] = ${options.labels![i]} is not a category index 0..${categories.length - 1}`);
+      }
+    });
+  }
   const contacts = options.contacts ? options.contacts.map((c) => ({ ...c })) : defaultIeegContacts(seed);
   if (contacts.length === 0) throw new RangeError('contacts must not be empty');
   const names = new Set<string>();
@@ -346,7 +388,17 @@ function resolveOptions(options: IeegOptions): ResolvedOptions {
       throw new RangeError(`contact ${c.name}: position must be three finite numbers (MNI mm)`);
     }
   }
-  return { seed, sfreq, tmin, nTimes, categories, trialsPerCategory, contacts, evoked: options.evoked ?? DEFAULTS.evoked };
+  return {
+    seed,
+    sfreq,
+    tmin,
+    nTimes,
+    categories,
+    trialsPerCategory,
+    labels,
+    contacts,
+    evoked: options.evoked ?? DEFAULTS.evoked,
+  };
 }
 
 /**
@@ -439,6 +491,39 @@ function placeEffects(
   return placed;
 }
 
+/** Checks the modulations against the epochs; returns each one's contact index. */
+function checkModulations(modulations: readonly BandModulation[], opts: ResolvedOptions, nEpochs: number): number[] {
+  const tEnd = opts.tmin + opts.nTimes / opts.sfreq;
+  return modulations.map((m, i) => {
+    const where = `modulations[${i}] (${m.contact})`;
+    const index = opts.contacts.findIndex((c) => c.name === m.contact);
+    if (index < 0) throw new RangeError(`${where}: unknown contact`);
+    for (const [name, v] of [
+      ['fminHz', m.fminHz],
+      ['fmaxHz', m.fmaxHz],
+      ['tminS', m.tminS],
+      ['tmaxS', m.tmaxS],
+    ] as const) {
+      checkFinite(`${where}.${name}`, v);
+    }
+    if (m.fminHz < 0 || m.fmaxHz <= m.fminHz || m.fmaxHz > opts.sfreq / 2) {
+      throw new RangeError(`${where}: band ${m.fminHz}-${m.fmaxHz} Hz must lie within 0-${opts.sfreq / 2} Hz`);
+    }
+    if (m.tmaxS <= m.tminS || m.tminS < opts.tmin || m.tmaxS > tEnd) {
+      throw new RangeError(`${where}: window ${m.tminS}-${m.tmaxS} s must lie within the epoch`);
+    }
+    if (m.powerRatios.length !== nEpochs) {
+      throw new RangeError(`${where}: ${m.powerRatios.length} power ratios for ${nEpochs} epochs`);
+    }
+    for (let e = 0; e < nEpochs; e++) {
+      if (!(m.powerRatios[e] > 0 && Number.isFinite(m.powerRatios[e]))) {
+        throw new RangeError(`${where}: powerRatios[${e}] must be positive and finite, got ${m.powerRatios[e]}`);
+      }
+    }
+    return index;
+  });
+}
+
 /** Raised-cosine window: 1 on [a, b], 0 outside, with ramps of width `ramp` centred on a and b. */
 function envelope(t: number, a: number, b: number, ramp: number): number {
   const h = ramp / 2;
@@ -468,7 +553,9 @@ export function generateIeegEpochs(
   const { seed, sfreq, tmin, nTimes, categories, trialsPerCategory, contacts } = opts;
   const effects = placeEffects(options.effects ?? DEFAULT_IEEG_EFFECTS, opts, options.effects !== undefined);
   const nChannels = contacts.length;
-  const nEpochs = categories.length * trialsPerCategory;
+  const nEpochs = opts.labels ? opts.labels.length : categories.length * trialsPerCategory;
+  const modulations = options.modulations ?? [];
+  const modulationContacts = checkModulations(modulations, opts, nEpochs);
   const total = nEpochs * nChannels * nTimes;
   if (total > 2 ** 31 - 1) throw new RangeError(`${total} samples are more than one Float32Array holds`);
 
@@ -479,16 +566,20 @@ export function generateIeegEpochs(
   const fft = new FFT(nFft);
   const params = contacts.map((c, index) => contactParams(seed, index, c.region, nFft, sfreq));
 
-  // Epochs in random order, as in an experiment.
-  const labels = new Int32Array(nEpochs);
-  const order: number[] = [];
-  for (let k = 0; k < categories.length; k++) for (let t = 0; t < trialsPerCategory; t++) order.push(k);
-  new Rng(seed, STREAM_ORDER).shuffle(order);
-  labels.set(order);
+  // Epochs in random order, as in an experiment, unless the caller gave the order.
+  let labels = opts.labels;
+  if (labels === null) {
+    const order: number[] = [];
+    for (let k = 0; k < categories.length; k++) for (let t = 0; t < trialsPerCategory; t++) order.push(k);
+    new Rng(seed, STREAM_ORDER).shuffle(order);
+    labels = Int32Array.from(order);
+  }
 
   const effectsByContact: PlantedEffect[][] = contacts.map(() => []);
   for (const e of effects) effectsByContact[e.contactIndex].push(e);
   const effectIndex = new Map<PlantedEffect, number>(effects.map((e, i) => [e, i]));
+  const modulationsByContact: BandModulation[][] = contacts.map(() => []);
+  modulations.forEach((m, i) => modulationsByContact[modulationContacts[i]].push(m));
 
   const data = new Float32Array(total);
   const specRe = new Float64Array(half + 1);
@@ -500,11 +591,20 @@ export function generateIeegEpochs(
   const times = new Float64Array(nTimes);
   for (let n = 0; n < nTimes; n++) times[n] = tmin + n / sfreq;
   const ones = new Float64Array(nTimes).fill(1);
+  /** Band [fmin, fmax] Hz scaled by sqrt(ratio) over [a, b] s with raised-cosine ramps. */
+  const trialEffect = (fminHz: number, fmaxHz: number, a: number, b: number, ratio: number): TrialEffect => {
+    const gainPeak = Math.sqrt(ratio) - 1;
+    const ramp = Math.min(0.05, (b - a) / 2);
+    const gain = new Float64Array(nTimes);
+    for (let n = 0; n < nTimes; n++) gain[n] = 1 + gainPeak * envelope(times[n], a, b, ramp);
+    return { loBin: Math.max(1, Math.ceil(fminHz / df)), hiBin: Math.min(half - 1, Math.floor(fmaxHz / df)), gain };
+  };
 
   for (let epoch = 0; epoch < nEpochs; epoch++) {
     const category = labels[epoch];
     const bg = new Rng(seed, STREAM_BACKGROUND, epoch);
     const evokedRng = new Rng(seed, STREAM_EVOKED, epoch);
+    const visualRng = new Rng(seed, STREAM_VISUAL, epoch);
     // Every effect draws its trial values on every epoch, so one effect's draws never shift another's.
     const effectRng = new Rng(seed, STREAM_EFFECT_TRIALS, epoch);
     const trialDraws = effects.map((e) => ({
@@ -542,17 +642,14 @@ export function generateIeegEpochs(
         if (e.categoryIndex !== category) continue;
         const draw = trialDraws[effectIndex.get(e) ?? 0];
         if (!draw.hit) continue;
-        const gainPeak = Math.sqrt(draw.ratio) - 1;
-        const a = e.tminS + draw.shift;
-        const b = e.tmaxS + draw.shift;
-        const ramp = Math.min(0.05, (b - a) / 2);
-        const gain = new Float64Array(nTimes);
-        for (let n = 0; n < nTimes; n++) gain[n] = 1 + gainPeak * envelope(times[n], a, b, ramp);
-        active.push({
-          loBin: Math.max(1, Math.ceil(e.fminHz / df)),
-          hiBin: Math.min(half - 1, Math.floor(e.fmaxHz / df)),
-          gain,
-        });
+        active.push(trialEffect(e.fminHz, e.fmaxHz, e.tminS + draw.shift, e.tmaxS + draw.shift, draw.ratio));
+      }
+      for (const m of modulationsByContact[ch]) {
+        active.push(trialEffect(m.fminHz, m.fmaxHz, m.tminS, m.tmaxS, m.powerRatios[epoch]));
+      }
+      if (opts.evoked && p.visualGamma > 1) {
+        const ratio = p.visualGamma * visualRng.logNormal(0, 0.3);
+        active.push(trialEffect(70, 150, p.evokedLatencyS, p.evokedLatencyS + 0.25, ratio));
       }
 
       trace.fill(0);

@@ -9,6 +9,7 @@ export {
   generateIeegEpochs,
 } from './ieeg';
 export type {
+  BandModulation,
   ContactSpec,
   EffectDirection,
   EffectSpec,
@@ -18,3 +19,28 @@ export type {
   PlantedEffect,
   SyntheticEpochs,
 } from './ieeg';
+export {
+  DEFAULT_STIMULUS_CATEGORIES,
+  VISUAL_GENERATOR,
+  VISUAL_GENERATOR_VERSION,
+  generateHierarchyEpochs,
+  generateStimuli,
+  layerDrive,
+} from './visual';
+export type {
+  HierarchyEpochOptions,
+  HierarchyEpochs,
+  HierarchyGroundTruth,
+  LayerProjection,
+  LayerRepresentation,
+  StimulusOptions,
+  StimulusSet,
+} from './visual';
+export {
+  DEFAULT_EEG_CHANNELS,
+  DEFAULT_EEG_CLASSES,
+  EEG_GENERATOR,
+  EEG_GENERATOR_VERSION,
+  generateEeg,
+} from './eeg';
+export type { EegClassEffect, EegClassSpec, EegGroundTruth, PlantedEegEffect, SyntheticEegOptions, SyntheticRaw } from './eeg';

@@ -5,6 +5,7 @@ import { datasetsRouter } from './datasets';
 import { invitationsRouter } from './invitations';
 import { jobsRouter } from './jobs';
 import { labsRouter } from './labs';
+import { statespaceRouter } from './statespace';
 
 export const appRouter = router({
   account: accountRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   datasets: datasetsRouter,
   jobs: jobsRouter,
   analyses: analysesRouter,
+  statespace: statespaceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -35,7 +35,7 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
   });
   afterAll(() => platform.close());
 
-  it('finds the planted face contacts, and their importance maps peak inside the planted box', async () => {
+  it('finds the planted contacts of every category, and their importance maps peak inside the planted box', async () => {
     const { analysisId } = await platform.as(user).analyses.startSignatures({
       labId,
       datasetId,
@@ -51,34 +51,39 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
     expect(analysis.status).toBe('ready');
     expect(analysis.contacts).toHaveLength(48);
     const summary = analysis.summary!;
-    const planted = new Set(truth.predictiveContacts.face);
-    const found = new Set(summary.predictive.face);
+    // Precision and recall over (contact, category) pairs, all planted categories together.
+    const pairs = (byCategory: Record<string, string[]>) => new Set(Object.entries(byCategory).flatMap(([c, names]) => names.map((n) => `${n}:${c}`)));
+    const planted = pairs(truth.predictiveContacts);
+    const found = pairs(summary.predictive);
     const hits = [...found].filter((c) => planted.has(c)).length;
+    expect(planted.size).toBe(7);
     expect(hits / found.size).toBeGreaterThanOrEqual(0.9); // precision
     expect(hits / planted.size).toBeGreaterThanOrEqual(0.9); // recall
-    const face = analysis.categories.indexOf('face');
-    const effect = truth.effects.find((e) => e.category === 'face')!;
-    for (const name of planted) {
-      const contact = analysis.contacts.find((c) => c.name === name)!;
+    // Planted contacts respond to the stimuli, so the responsiveness selection keeps them.
+    for (const pair of planted) expect(analysis.contacts.find((c) => c.name === pair.split(':')[0])!.responsive).toBe(true);
+    for (const effect of truth.effects) {
+      const category = analysis.categories.indexOf(effect.category);
+      const contact = analysis.contacts.find((c) => c.name === effect.contact)!;
       const maps = await platform.as(user).analyses.contact({ labId, analysisId, channelIndex: contact.channelIndex });
-      const imp = maps.importance[face]!;
+      const imp = maps.importance[category]!;
       const peak = imp.indexOf(Math.max(...imp));
       const f = summary.freqs[Math.floor(peak / maps.nBins)]!;
       const t = summary.binTimes[peak % maps.nBins]!;
       const binWidth = summary.binTimes[1]! - summary.binTimes[0]!;
-      expect(f).toBeGreaterThanOrEqual(effect.fminHz * 0.85);
-      expect(f).toBeLessThanOrEqual(effect.fmaxHz * 1.15);
-      expect(t).toBeGreaterThanOrEqual(effect.tminS - binWidth);
-      expect(t).toBeLessThanOrEqual(effect.tmaxS + binWidth);
+      expect(f, `${effect.contact} ${effect.category}`).toBeGreaterThanOrEqual(effect.fminHz * 0.85);
+      expect(f, `${effect.contact} ${effect.category}`).toBeLessThanOrEqual(effect.fmaxHz * 1.15);
+      expect(t, `${effect.contact} ${effect.category}`).toBeGreaterThanOrEqual(effect.tminS - binWidth);
+      expect(t, `${effect.contact} ${effect.category}`).toBeLessThanOrEqual(effect.tmaxS + binWidth);
     }
-    // The face signatures were clustered; every member is a predictive contact.
-    expect(summary.clusters.face!.clusters.flatMap((c) => c.members).sort()).toEqual([...found].sort());
+    // The face signatures were clustered, with a dendrogram; every member is a predictive contact.
+    expect(summary.clusters.face!.clusters.flatMap((c) => c.members).sort()).toEqual([...summary.predictive.face!].sort());
+    expect(summary.clusters.face!.links).toHaveLength(summary.predictive.face!.length - 1);
 
     // Downloads: the contacts table and the importance maps as .npy.
     const { contactsCsv, importanceNpy } = await import('@/server/services/exports');
     const csv = (await contactsCsv(platform.runtime, labId, analysisId)).body as string;
     const [header, ...lines] = csv.trim().split('\n');
-    expect(header).toBe(`contact,region,n_trials,${analysis.categories.map((c) => `f1_${c}`).join(',')},${analysis.categories.map((c) => `predictive_${c}`).join(',')},threshold`);
+    expect(header).toBe(`contact,region,n_trials,n_significant,responsive,${analysis.categories.map((c) => `f1_${c}`).join(',')},${analysis.categories.map((c) => `predictive_${c}`).join(',')},threshold`);
     expect(lines).toHaveLength(48);
     const npy = (await importanceNpy(platform.runtime, labId, analysisId)).body as Uint8Array;
     expect(new TextDecoder().decode(npy.subarray(10, 80))).toContain(`'shape': (48, 8, ${summary.freqs.length}, ${summary.binTimes.length})`);
@@ -109,13 +114,23 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
       clusterMethod: 'ward',
       k: 3,
     });
-    const analysis = await until(() => platform.as(user).analyses.get({ labId, analysisId }), (a) => a.status !== 'running');
-    // With the threshold at the top of N pooled null values, each of the M contact-category tests on shuffled labels
-    // exceeds it with probability about 1/(N+1): expect M/(N+1) hits (0.5 here), Poisson; 4 or more has p < 0.002.
+    // Cancelled part-way, then retried: the contacts already done are kept and skipped.
+    const started = await until(() => platform.as(user).analyses.get({ labId, analysisId }), (a) => a.contacts.length >= 4);
+    await platform.as(user).jobs.cancel({ labId, jobId: started.jobId! });
+    const cancelled = await until(() => platform.as(user).jobs.get({ labId, jobId: started.jobId! }), (j) => j.state === 'cancelled');
+    const kept = (await platform.as(user).analyses.get({ labId, analysisId })).contacts.length;
+    expect(kept).toBeGreaterThanOrEqual(4);
+    expect(kept).toBeLessThan(48);
+    await platform.as(user).jobs.retry({ labId, jobId: cancelled.id });
+    const job = await until(() => platform.as(user).jobs.get({ labId, jobId: cancelled.id }), (j) => j.state === 'succeeded' || j.state === 'failed', 540_000);
+    expect(job.state, job.error ?? '').toBe('succeeded');
+    const analysis = await platform.as(user).analyses.get({ labId, analysisId });
+    expect(analysis.status).toBe('ready');
+    expect(job.log.map((l) => l.message)).toContain(`Resuming: ${kept} of 48 contacts already done`);
+    expect(analysis.contacts).toHaveLength(48);
+    // The threshold is the p = 1e-5 level of the shuffled-label null: no contact should pass it on shuffled labels.
     const summary = analysis.summary!;
-    const hits = Object.values(summary.predictive).flat();
-    const tests = analysis.contacts.length * analysis.categories.length;
-    expect(tests / (summary.nullValues + 1)).toBeLessThan(0.6);
-    expect(hits.length).toBeLessThanOrEqual(3);
-  }, 600_000);
+    expect(summary.thresholdMethod).toBe('normal-tail');
+    expect(Object.values(summary.predictive).flat()).toEqual([]);
+  }, 900_000);
 });

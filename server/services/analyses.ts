@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { analyses, analysisContacts, datasets, jobs } from '@/db/schema';
+import { analyses, analysisContacts, channels, datasets, jobs } from '@/db/schema';
 import type { SignaturesParams } from '@/lib/jobs';
 import { enqueueJob } from '@/server/jobs/service';
 import type { Runtime } from '@/server/runtime';
@@ -62,8 +62,17 @@ export async function getAnalysis(db: Db, labId: string, analysisId: string) {
       f1: analysisContacts.f1,
       accuracy: analysisContacts.accuracy,
       predictive: analysisContacts.predictive,
+      nSignificant: analysisContacts.nSignificant,
+      responsive: analysisContacts.responsive,
+      // Where the contact is, for the 3D brain: MNI mm when coordFrame says so.
+      x: channels.x,
+      y: channels.y,
+      z: channels.z,
+      coordFrame: channels.coordFrame,
+      aal: channels.aal,
     })
     .from(analysisContacts)
+    .leftJoin(channels, and(eq(channels.datasetId, row.datasetId), eq(channels.index, analysisContacts.channelIndex)))
     .where(eq(analysisContacts.analysisId, analysisId))
     .orderBy(asc(analysisContacts.channelIndex));
   return { ...row, datasetName: dataset?.name ?? '', categories: dataset?.categories ?? [], job: job ?? null, contacts };

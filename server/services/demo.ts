@@ -9,7 +9,7 @@ import { createLab } from './labs';
 export const DEMO_EMAIL = 'demo@brainglass.local';
 export const DEMO_PASSWORD = 'brainglass-demo';
 
-/** On an empty database: a demo user, a demo lab, and a job that draws the demo dataset. */
+/** On an empty database: a demo user, a demo lab, and the jobs that draw the demo datasets. */
 export async function seedDemo(db: Db, boss: PgBoss): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);
   if ((row?.n ?? 0) > 0) return false;
@@ -19,7 +19,15 @@ export async function seedDemo(db: Db, boss: PgBoss): Promise<boolean> {
     labId: lab.id,
     kind: 'dataset.synthesize',
     title: 'Generate the demo dataset',
-    params: { name: 'Synthetic iEEG (planted signatures)', seed: 1, trialsPerCategory: 20 },
+    params: { name: 'Synthetic iEEG (planted signatures)', seed: 1, trialsPerCategory: 30 },
+    createdBy: user.id,
+  });
+  // Level 3: continuous scalp EEG with motor imagery trials, for the state-space analysis and a replay session.
+  await enqueueJob(db, boss, {
+    labId: lab.id,
+    kind: 'dataset.synthesizeEeg',
+    title: 'Generate the demo EEG recording',
+    params: { name: 'Synthetic EEG (motor imagery)', seed: 1, trialsPerClass: 20 },
     createdBy: user.id,
   });
   console.log(`[brainglass] Demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);

@@ -4,6 +4,8 @@ import { epochDataset } from './epoch';
 import { ingestDataset } from './ingest';
 import { signaturesAnalysis } from './signatures';
 import { synthesizeDataset } from './synthesize';
+import { statespaceAnalysis } from './statespace';
+import { synthesizeEegDataset } from './synthesize-eeg';
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
@@ -12,4 +14,6 @@ export const handlers: Record<JobKind, JobHandler> & Record<string, JobHandler |
   'dataset.ingest': ingestDataset,
   'dataset.epoch': epochDataset,
   'analysis.signatures': signaturesAnalysis,
+  'dataset.synthesizeEeg': synthesizeEegDataset,
+  'analysis.statespace': statespaceAnalysis,
 };

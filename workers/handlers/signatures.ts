@@ -9,14 +9,26 @@ import { runInThread } from '../threads/pool';
 
 const jobParams = signaturesParams.extend({ analysisId: z.string() });
 
-/** Runs `fn` on every item with at most `limit` in flight: one contact per core. */
+/**
+ * Runs `fn` on every item with at most `limit` in flight: one contact per core. On a failure (or cancel) the other
+ * lanes stop taking items, and the error is rethrown only once every lane has settled, so nothing of this run is
+ * still writing when a retry starts.
+ */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
-  await Promise.all(
+  let failed = false;
+  const lanes = await Promise.allSettled(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]!);
+      try {
+        while (next < items.length && !failed) await fn(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }),
   );
+  const rejected = lanes.find((l) => l.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
 
 export function signatureParamsOf(p: z.infer<typeof signaturesParams>): SignatureParams {
@@ -38,10 +50,12 @@ export function signatureParamsOf(p: z.infer<typeof signaturesParams>): Signatur
  */
 export async function signaturesAnalysis(ctx: JobContext) {
   const p = jobParams.parse(ctx.params);
+  // A retried job runs again: the analysis is running until it ends either way (cancelled counts as not ready).
+  await ctx.runtime.db.update(analyses).set({ status: 'running' }).where(eq(analyses.id, p.analysisId));
   try {
     return await runAnalysis(ctx, p);
   } catch (err) {
-    if (!ctx.signal.aborted) await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, p.analysisId));
+    await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, p.analysisId));
     throw err;
   }
 }
@@ -70,7 +84,7 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
     for (let e = 0; e < nEpochs; e++) data.set((epochs.data as Float32Array).subarray((e * nChannels + ch.index) * nTimes, (e * nChannels + ch.index + 1) * nTimes), e * nTimes);
     const r = await runInThread(
       'signatureContact',
-      { data, nTimes, sfreq: dataset.sfreq, labels, nClasses, params, seed: p.seed + ch.index * 7919, nNull: p.nNull },
+      { data, nTimes, sfreq: dataset.sfreq, tmin: dataset.tmin, labels, nClasses, params, seed: p.seed + ch.index * 7919, nNull: p.nNull },
       { signal: ctx.signal },
     );
     const [maps, mdi, forest] = await Promise.all([blobs.put(new Uint8Array(r.maps.buffer)), blobs.put(new Uint8Array(r.mdi.buffer)), blobs.put(r.forest)]);
@@ -84,8 +98,11 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
       accuracy: r.accuracy,
       confusion: r.confusion,
       nullF1: r.nullF1,
+      responsivenessP: r.responsivenessP,
       blobs: { maps: maps.key, mdi: mdi.key, forest: forest.key, shape: `${r.nFreqs}x${r.nBins}` },
-    });
+    })
+      // A contact written twice (e.g. by a crashed run and its retry) holds the same result: same seed, same data.
+      .onConflictDoNothing();
     finished++;
     await ctx.progress(finished / (nChannels + 1), `Contact ${Math.min(finished + 1, nChannels)} of ${nChannels}`);
   });
@@ -103,13 +120,15 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
       },
     })),
     dataset.categories,
-    { nullP: params.nullP, method: p.clusterMethod, k: p.k },
+    { nullP: params.nullP, method: p.clusterMethod, k: p.k, responsiveOnly: p.responsiveOnly },
   );
   const { threshold } = result;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
+    const { nSignificant, responsive } = result.responsiveness[i]!;
+    const eligible = responsive || !p.responsiveOnly;
     await db
       .update(analysisContacts)
-      .set({ predictive: row.f1.map((f) => f > threshold) })
+      .set({ predictive: row.f1.map((f) => eligible && f > threshold), nSignificant, responsive })
       .where(and(eq(analysisContacts.analysisId, p.analysisId), eq(analysisContacts.channelIndex, row.channelIndex)));
   }
   const summary: SignaturesSummary = {
@@ -117,7 +136,12 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
     freqs: Array.from(params.freqs),
     binTimes: Array.from({ length: nBins }, (_, b) => dataset.tmin + (b * params.binSize) / dataset.sfreq),
     threshold,
+    thresholdMethod: result.thresholdMethod,
+    nullP: params.nullP,
     nullValues: result.nullValues,
+    nTested: result.responsiveness.filter((r) => r.nSignificant !== null).length,
+    nResponsive: result.responsiveness.filter((r) => r.responsive).length,
+    responsiveOnly: p.responsiveOnly,
     predictive: result.predictive,
     clusters: {},
   };
@@ -129,7 +153,10 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
     summary.clusters[category] = { ...cc, clusters: cc.clusters.map(({ prototype: _prototype, ...rest }) => rest) };
   }
   await db.update(analyses).set({ status: 'ready', summary, blobs: prototypeKeys }).where(eq(analyses.id, p.analysisId));
-  const nPredictive = rows.filter((r) => r.f1.some((f) => f > threshold)).length;
-  await ctx.log(`Threshold F1 ${threshold.toFixed(3)} from ${summary.nullValues} null values; ${nPredictive} of ${rows.length} contacts predictive`);
+  const nPredictive = new Set(Object.values(result.predictive).flat()).size;
+  await ctx.log(`${summary.nResponsive} of ${rows.length} contacts responsive (${summary.nTested} tested)`);
+  await ctx.log(
+    `Threshold F1 ${threshold.toFixed(3)} (p = ${params.nullP}, ${summary.thresholdMethod} from ${summary.nullValues} null values); ${nPredictive} of ${rows.length} contacts predictive`,
+  );
   return { analysisId: p.analysisId, threshold, predictiveContacts: nPredictive };
 }

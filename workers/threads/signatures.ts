@@ -1,5 +1,5 @@
 import { forestToArrays, packForest } from '@/lib/ml/forest/serialize';
-import { analyzeContact, contactFeatures, fitJobLocally, shuffledNull, type ForestJob, type SignatureParams } from '@/lib/signatures';
+import { analyzeContact, canTestResponsiveness, contactFeatures, fitJobLocally, responsivenessPValues, shuffledNull, type ForestJob, type SignatureParams } from '@/lib/signatures';
 import type { TreeArrays } from '@/lib/ml/forest/tree';
 
 export interface ContactTask {
@@ -7,6 +7,8 @@ export interface ContactTask {
   data: Float32Array;
   nTimes: number;
   sfreq: number;
+  /** Time of the first sample relative to the event, seconds. */
+  tmin: number;
   labels: Int32Array;
   nClasses: number;
   params: SignatureParams;
@@ -17,7 +19,7 @@ export interface ContactTask {
 
 /**
  * One contact's whole Level 1 analysis, off the main thread: features, cross-validated forests, interpretation of
- * the refitted forest, and the shuffled-label null. Maps come back as one Float32 array: categories x [importance,
+ * the refitted forest, the shuffled-label null and the responsiveness tests (when the epoch spans their windows). Maps come back as one Float32 array: categories x [importance,
  * mean log power, signature] x freqs x bins.
  */
 export function analyzeContactTask(task: ContactTask, progress: (fraction: number) => void) {
@@ -32,6 +34,8 @@ export function analyzeContactTask(task: ContactTask, progress: (fraction: numbe
   const result = analyzeContact(features, task.labels, task.nClasses, task.params, task.seed, fit);
   progress(0.6);
   const nullF1 = shuffledNull(features, task.labels, task.nClasses, task.params, task.seed + 1, task.nNull);
+  progress(0.9);
+  const responsivenessP = canTestResponsiveness(task.tmin, task.nTimes / task.sfreq) ? Array.from(responsivenessPValues(task.data, task.nTimes, task.sfreq, task.tmin)) : null;
   const size = features.nFreqs * features.nBins;
   const maps = new Float32Array(task.nClasses * 3 * size);
   for (let c = 0; c < task.nClasses; c++) {
@@ -52,6 +56,7 @@ export function analyzeContactTask(task: ContactTask, progress: (fraction: numbe
     nFreqs: features.nFreqs,
     nBins: features.nBins,
     nullF1: Array.from(nullF1),
+    responsivenessP,
     forest: packForest(forestToArrays({ trees: refit, nFeatures: size, nClasses: task.nClasses })),
   };
 }

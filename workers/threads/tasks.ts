@@ -2,6 +2,8 @@ import { generateIeegEpochs, type SyntheticEpochs } from '@/lib/synthetic';
 import { RandomForestClassifier, type RandomForestOptions } from '@/lib/ml/forest/forest';
 import type { TreeArrays } from '@/lib/ml/forest/tree';
 import { analyzeContactTask, type ContactTask } from './signatures';
+import { generateEeg, type SyntheticRaw } from '@/lib/synthetic';
+import { eventWindowsTask, statespaceAnalysisTask, statespaceTrainTask, type StatespaceAnalysisTask, type StatespaceTrainTask } from './statespace';
 
 /** Compute that runs off the main thread. Each task reports progress as a fraction in [0, 1]. */
 export interface ThreadTasks {
@@ -9,10 +11,18 @@ export interface ThreadTasks {
   signatureContact: (input: ContactTask, progress: (fraction: number) => void) => ReturnType<typeof analyzeContactTask>;
   /** Grows some of a forest's trees (by their seeds), for training one forest on several cores. */
   fitTrees: (input: { X: Float32Array; y: Int32Array; nClasses: number; options: RandomForestOptions; seeds: Uint32Array }) => TreeArrays[];
+  synthesizeEeg: (input: { seed: number; trialsPerClass: number }) => SyntheticRaw;
+  statespaceAnalysis: (input: StatespaceAnalysisTask, progress: (fraction: number) => void) => ReturnType<typeof statespaceAnalysisTask>;
+  statespaceTrain: (input: StatespaceTrainTask) => ReturnType<typeof statespaceTrainTask>;
+  eventWindows: (input: Parameters<typeof eventWindowsTask>[0]) => ReturnType<typeof eventWindowsTask>;
 }
 
 export const threadTasks: ThreadTasks = {
   synthesize: (input, progress) => generateIeegEpochs({ seed: input.seed, trialsPerCategory: input.trialsPerCategory }, progress),
   signatureContact: analyzeContactTask,
   fitTrees: ({ X, y, nClasses, options, seeds }) => new RandomForestClassifier(options).fitTrees(X, y, nClasses, seeds),
+  synthesizeEeg: (input) => generateEeg({ seed: input.seed, trialsPerClass: input.trialsPerClass }),
+  statespaceAnalysis: statespaceAnalysisTask,
+  statespaceTrain: statespaceTrainTask,
+  eventWindows: eventWindowsTask,
 };

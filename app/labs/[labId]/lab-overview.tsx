@@ -8,6 +8,7 @@ import type { LabRole } from '@/db/schema';
 import { useTRPC } from '../../_components/trpc';
 import { UploadFiles } from '../../_components/upload-files';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, Select, formatDate } from '../../_components/ui';
+import { StateSpaceCard } from './statespace-card';
 
 const can = (role: LabRole | undefined, needed: LabRole) =>
   role !== undefined && ['viewer', 'editor', 'owner'].indexOf(role) >= ['viewer', 'editor', 'owner'].indexOf(needed);
@@ -44,6 +45,7 @@ export function LabOverview({ labId, userId }: { labId: string; userId: string }
       </div>
       <Datasets labId={labId} role={role} />
       <Analyses labId={labId} />
+      <StateSpaceCard labId={labId} canEdit={can(role, 'editor')} />
       {can(role, 'editor') && <UploadRecording labId={labId} />}
       <div className="grid">
         <Members labId={labId} role={role} userId={userId} />

@@ -155,7 +155,7 @@ function SynthesizeForm({ labId }: { labId: string }) {
   );
   const [name, setName] = useState('Synthetic iEEG');
   const [seed, setSeed] = useState(1);
-  const [trials, setTrials] = useState(20);
+  const [trials, setTrials] = useState(30);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     start.mutate({ labId, name, seed, trialsPerCategory: trials });

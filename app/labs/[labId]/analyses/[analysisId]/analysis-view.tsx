@@ -3,13 +3,30 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
+import { BrainView } from '../../../../_components/brain/BrainView';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
 
-/** Electrode level of a Level 1 analysis: every contact's per-category F1, sortable and filterable by region. */
+/**
+ * A Level 1 analysis: the result, the whole brain (contacts coloured by a category's F1) and the electrode level
+ * (every contact's per-category F1, sortable and filterable by region). The chosen category and contact live in the
+ * URL (?category=&contact=), so a link reproduces the view and both views select the same contact.
+ */
 export function AnalysisView({ labId, analysisId }: { labId: string; analysisId: string }) {
   const trpc = useTRPC();
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const setView = (changes: Record<string, string | null>) => {
+    const next = new URLSearchParams(search.toString());
+    for (const [k, v] of Object.entries(changes)) {
+      if (v === null) next.delete(k);
+      else next.set(k, v);
+    }
+    router.replace(`${pathname}?${next.toString()}`, { scroll: false });
+  };
   const queryClient = useQueryClient();
   const analysis = useQuery(trpc.analyses.get.queryOptions({ labId, analysisId }));
   const running = analysis.data?.status === 'running';
@@ -33,9 +50,21 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
     return sortBy === null ? list : [...list].sort((x, y) => y.f1[sortBy]! - x.f1[sortBy]!);
   }, [a, region, sortBy]);
 
+  const selected = search.get('contact');
+  const category = search.get('category') ?? a?.categories.find((c) => a.summary?.predictive[c]?.length) ?? a?.categories[0] ?? '';
+  const categoryIndex = a?.categories.indexOf(category) ?? -1;
+  const placed = useMemo(
+    () =>
+      (a?.contacts ?? []).flatMap((c) =>
+        c.x === null || c.y === null || c.z === null ? [] : [{ name: c.name, x: c.x, y: c.y, z: c.z, region: c.region ?? undefined, value: c.f1[categoryIndex] }],
+      ),
+    [a, categoryIndex],
+  );
+
   if (analysis.error) return <ErrorMessage error={analysis.error} />;
   if (!a) return <p className="muted">Loading…</p>;
   const summary = a.summary;
+  const selectedContact = a.contacts.find((c) => c.name === selected);
   const base = `/labs/${labId}/analyses/${analysisId}`;
   return (
     <div className="stack">
@@ -49,7 +78,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
             Level 1 signatures · preset {String(a.params.preset)} · software {a.job?.softwareVersion ?? '?'}
           </p>
         </div>
-        <Badge tone={a.status === 'ready' ? 'success' : a.status === 'failed' ? 'danger' : 'info'}>{a.status}</Badge>
+        <Badge tone={a.status === 'ready' ? 'success' : a.status === 'failed' ? 'danger' : 'info'}>{a.job?.state === 'cancelled' ? 'cancelled' : a.status}</Badge>
       </div>
       {running && a.job && (
         <Card title="Running">
@@ -59,17 +88,29 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
           </p>
         </Card>
       )}
-      {a.job?.error && (
-        <Card title="The analysis failed">
-          <p className="error-message">{a.job.error}</p>
+      {(a.job?.error || a.job?.state === 'cancelled') && (
+        <Card title={a.job.state === 'cancelled' ? 'The analysis was cancelled' : 'The analysis failed'}>
+          {a.job.error && <p className="error-message">{a.job.error}</p>}
+          <p className="muted">
+            {a.contacts.length} contacts are done and kept; <Link href={`/labs/${labId}/jobs`}>retry the job</Link> to carry on from there.
+          </p>
         </Card>
       )}
       {summary && (
         <Card title="Result">
           <p>
             A contact is <strong>predictive</strong> of a category when its cross-validated F1 exceeds <strong data-testid="threshold">{summary.threshold.toFixed(3)}</strong>,
-            the {(100 * (1 - Number(a.params.nullP ?? 1e-5))).toFixed(3)}th percentile of {summary.nullValues} F1 values on shuffled labels (chance ≈{' '}
-            {(1 / summary.categories.length).toFixed(3)}).
+            the level p = {summary.nullP} of {summary.nullValues} F1 values on shuffled labels
+            {summary.thresholdMethod === 'normal-tail'
+              ? ' (fewer than 1/p values: the tail of a normal fit to them, at least their empirical quantile)'
+              : ' (their empirical quantile)'}
+            ; chance ≈ {(1 / summary.categories.length).toFixed(3)}.
+          </p>
+          <p>
+            <strong data-testid="responsive">{summary.nResponsive}</strong> of {a.contacts.length} contacts are responsive
+            {summary.nTested < a.contacts.length && ` (${a.contacts.length - summary.nTested} not tested: the epochs do not span -500..500 ms)`}: Wilcoxon
+            signed-rank of baseline against 6 windows × 29 bands, FDR q = 0.005, significant in at least 3 tests.{' '}
+            {summary.responsiveOnly ? 'Only responsive contacts can be predictive (as in the paper).' : 'Every contact could be predictive.'}
           </p>
           <table>
             <thead>
@@ -95,6 +136,30 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
           </p>
         </Card>
       )}
+      {placed.length > 0 && (
+        <Card
+          title="Whole brain"
+          actions={
+            <Select aria-label="Colour by F1 of" value={category} onChange={(e) => setView({ category: e.target.value })}>
+              {a.categories.map((c) => (
+                <option key={c} value={c}>
+                  F1 of {c}
+                </option>
+              ))}
+            </Select>
+          }
+        >
+          <BrainView electrodes={placed} valueLabel={`F1 of ${category}`} colormap="viridis" selected={selected} onSelect={(name) => setView({ contact: name })} />
+          {selectedContact ? (
+            <p data-testid="selected-contact">
+              Selected: <strong>{selectedContact.name}</strong> ({selectedContact.region ?? 'no region'}), F1 of {category}{' '}
+              {selectedContact.f1[categoryIndex]?.toFixed(2)} · <Link href={`${base}/contacts/${selectedContact.channelIndex}`}>importance maps</Link>
+            </p>
+          ) : (
+            <p className="muted">Hover a contact for its name and value; click one to select it here and in the table.</p>
+          )}
+        </Card>
+      )}
       <Card
         title={`Contacts (${a.contacts.length})`}
         actions={
@@ -115,6 +180,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
                 <th>Contact</th>
                 <th>Region</th>
                 <th>Trials</th>
+                <th title="Significant responsiveness tests of 174, after FDR">Responsive</th>
                 {a.categories.map((c, i) => (
                   <th key={c}>
                     <button className="btn btn-ghost" onClick={() => setSortBy(i)} aria-label={`Sort by F1 of ${c}`}>
@@ -127,12 +193,18 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
             </thead>
             <tbody>
               {contacts.map((c) => (
-                <tr key={c.channelIndex}>
+                <tr
+                  key={c.channelIndex}
+                  aria-selected={c.name === selected}
+                  style={c.name === selected ? { outline: '2px solid #3b5bdb' } : undefined}
+                  onClick={() => setView({ contact: c.name })}
+                >
                   <td>
                     <Link href={`${base}/contacts/${c.channelIndex}`}>{c.name}</Link>
                   </td>
                   <td>{c.region ?? '—'}</td>
                   <td>{c.nTrials}</td>
+                  <td className="mono">{c.responsive === null ? '' : `${c.responsive ? 'yes' : 'no'} (${c.nSignificant ?? '–'})`}</td>
                   {c.f1.map((f, i) => (
                     <td key={i} className="mono" style={c.predictive?.[i] ? { fontWeight: 700, background: '#e5e9ff' } : undefined}>
                       {f.toFixed(2)}

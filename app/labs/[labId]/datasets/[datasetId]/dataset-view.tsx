@@ -9,6 +9,7 @@ import { SignalBrowser } from '../../../../_components/signal-browser';
 import { useTRPC } from '../../../../_components/trpc';
 import { UploadFiles } from '../../../../_components/upload-files';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, ProgressBar, Select, formatDate } from '../../../../_components/ui';
+import { StateSpaceForms } from './statespace-forms';
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 
@@ -101,6 +102,7 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
       {ready && d.kind === 'raw' && canEdit && eventsQuery.data && eventsQuery.data.length > 0 && (
         <EpochForm labId={labId} datasetId={datasetId} name={d.name} events={eventsQuery.data} />
       )}
+      {ready && d.kind === 'raw' && d.hasSignal && canEdit && eventsQuery.data && <StateSpaceForms labId={labId} datasetId={datasetId} name={d.name} events={eventsQuery.data} />}
 
       <div className="grid">
         <Card title={`Channels (${d.channels.length})`}>
@@ -338,6 +340,7 @@ function SignaturesForm({ labId, datasetId, name }: { labId: string; datasetId: 
       seed: Number(f.get('seed') || 0),
       clusterMethod: f.get('cluster') === 'cosine-complete' ? 'cosine-complete' : 'ward',
       k: Number(f.get('k') || 5),
+      responsiveOnly: f.get('responsiveOnly') === 'on',
     });
   };
   return (
@@ -385,6 +388,9 @@ function SignaturesForm({ labId, datasetId, name }: { labId: string; datasetId: 
             <Input name="k" type="number" min={1} max={16} defaultValue={5} />
           </Field>
         </div>
+        <label className="row">
+          <input type="checkbox" name="responsiveOnly" defaultChecked /> Only contacts responsive to the stimuli can be predictive (the paper&apos;s selection)
+        </label>
         <Button type="submit" disabled={start.isPending}>
           Run analysis
         </Button>

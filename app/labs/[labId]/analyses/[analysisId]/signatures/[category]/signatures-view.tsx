@@ -2,6 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { Dendrogram } from '../../../../../../_components/dendrogram';
 import { Heatmap } from '../../../../../../_components/heatmap';
 import { useTRPC } from '../../../../../../_components/trpc';
 import { Card, ErrorMessage } from '../../../../../../_components/ui';
@@ -27,11 +28,21 @@ export function SignaturesView({ labId, analysisId, category }: { labId: string;
           <h1>Signatures of “{category}”</h1>
           <p className="subtitle">
             {'clusters' in p && p.clusters.length} clusters of the ternary signatures of {summary.predictive[category]?.length ?? 0} predictive contacts
-            {'method' in p && ` (${p.method === 'ward' ? 'Ward, Euclidean' : 'complete linkage, cosine'})`}; dendrogram order:{' '}
-            {'leaves' in p && p.leaves.join(', ')}
+            {'method' in p && ` (${p.method === 'ward' ? 'Ward, Euclidean' : 'complete linkage, cosine'})`}
           </p>
         </div>
       </div>
+      {'links' in p && p.links.length > 0 && (
+        <Card title="Dendrogram">
+          <Dendrogram
+            leaves={p.leaves}
+            links={p.links}
+            clusterOf={new Map(p.clusters.flatMap((cl) => cl.members.map((m) => [m, cl.id] as const)))}
+            label={`Dendrogram of the ${category} signatures`}
+          />
+          <p className="muted">Leaves coloured by cluster; the dashed line is the cut that gives {p.clusters.length} clusters. Height: linkage distance.</p>
+        </Card>
+      )}
       {'clusters' in p && p.clusters.length === 0 && <p className="muted">No contact is predictive of this category.</p>}
       <div className="grid">
         {'clusters' in p &&
