@@ -20,7 +20,20 @@ test('run the quick Level 1 preset on the demo dataset and open a contact import
   await page.getByRole('button', { name: 'Sort by F1 of face' }).click();
   const top = page.getByRole('table', { name: 'Contacts' }).getByRole('row').nth(1);
   await expect(top.getByRole('cell').nth(1)).toHaveText('BA37');
-  await top.getByRole('link').click();
+
+  // Whole brain and table select the same contact, and the URL holds the view: reloading keeps it.
+  await page.getByRole('combobox', { name: 'Colour by F1 of' }).selectOption('face');
+  await expect(page.getByRole('img', { name: /3D brain/ })).toBeVisible();
+  const topName = (await top.getByRole('link').textContent())!;
+  await top.getByRole('cell').nth(2).click();
+  await expect(page).toHaveURL(new RegExp(`contact=${topName}`));
+  await expect(page).toHaveURL(/category=face/);
+  await page.reload();
+  await expect(page.getByTestId('selected-contact')).toContainText(`Selected: ${topName}`);
+  const selectedRow = page.getByRole('row', { selected: true });
+  await expect(selectedRow).toContainText(topName);
+
+  await selectedRow.getByRole('link').click();
   await page.getByRole('combobox', { name: 'Category' }).selectOption('1'); // face
   const map = page.getByRole('img', { name: 'Importance for face' });
   await expect(map).toBeVisible();

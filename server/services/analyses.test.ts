@@ -89,7 +89,7 @@ describe(`Level 1 signatures on synthetic data with planted ground truth (${data
     expect(new TextDecoder().decode(npy.subarray(10, 80))).toContain(`'shape': (48, 8, ${summary.freqs.length}, ${summary.binTimes.length})`);
   }, 600_000);
 
-  it('shuffled labels: predictive hits only at the null false-positive rate', async () => {
+  it('shuffled labels give no predictive contact; a cancelled analysis carries on where it stopped when retried', async () => {
     const dataset = await platform.as(user).datasets.get({ labId, datasetId });
     const labels = decodeArray(await platform.runtime.blobs.get(dataset.blobs.labels!)).data as Int32Array;
     // A copy of the dataset whose labels are permuted: any structure left is chance.
