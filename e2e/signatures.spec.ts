@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 
 test('run the quick Level 1 preset on the demo dataset and open a contact importance map', async ({ page }) => {
-  test.setTimeout(480_000);
+  test.setTimeout(600_000);
   await page.goto('/signin');
   await page.getByLabel('Email').fill('demo@brainglass.local');
   await page.getByLabel('Password').fill('brainglass-demo');

@@ -41,9 +41,9 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
       },
     ),
   );
-  const [region, setRegion] = useState('');
   const [sortBy, setSortBy] = useState<number | null>(null);
   const a = analysis.data;
+  const region = search.get('region') ?? '';
   const regions = useMemo(() => [...new Set(a?.contacts.map((c) => c.region ?? '?'))].sort(), [a]);
   const contacts = useMemo(() => {
     const list = (a?.contacts ?? []).filter((c) => !region || (c.region ?? '?') === region);
@@ -60,6 +60,34 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
       ),
     [a, categoryIndex],
   );
+
+  /** Region level: per region, how many contacts respond and predict, and their F1 for the chosen category. */
+  const byRegion = useMemo(() => {
+    const groups = new Map<string, NonNullable<typeof a>['contacts']>();
+    for (const c of a?.contacts ?? []) groups.set(c.region ?? '?', [...(groups.get(c.region ?? '?') ?? []), c]);
+    return [...groups.entries()]
+      .map(([name, cs]) => {
+        const f1 = cs.map((c) => c.f1[categoryIndex] ?? 0);
+        return {
+          region: name,
+          n: cs.length,
+          responsive: cs.filter((c) => c.responsive !== false).length,
+          predictive: cs.filter((c) => c.predictive?.[categoryIndex]).length,
+          meanF1: f1.reduce((x, y) => x + y, 0) / f1.length,
+          bestF1: Math.max(...f1),
+        };
+      })
+      .sort((x, y) => x.region.localeCompare(y.region));
+  }, [a, categoryIndex]);
+  const parcelF1 = useMemo(() => {
+    const sums = new Map<string, [number, number]>();
+    for (const c of a?.contacts ?? []) {
+      if (!c.aal) continue;
+      const [s, n] = sums.get(c.aal) ?? [0, 0];
+      sums.set(c.aal, [s + (c.f1[categoryIndex] ?? 0), n + 1]);
+    }
+    return Object.fromEntries([...sums].map(([k, [s, n]]) => [k, s / n]));
+  }, [a, categoryIndex]);
 
   if (analysis.error) return <ErrorMessage error={analysis.error} />;
   if (!a) return <p className="muted">Loading…</p>;
@@ -149,7 +177,14 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
             </Select>
           }
         >
-          <BrainView electrodes={placed} valueLabel={`F1 of ${category}`} colormap="viridis" selected={selected} onSelect={(name) => setView({ contact: name })} />
+          <BrainView
+            electrodes={placed}
+            valueLabel={`F1 of ${category}`}
+            colormap="viridis"
+            parcelValues={parcelF1}
+            selected={selected}
+            onSelect={(name) => setView({ contact: name })}
+          />
           {selectedContact ? (
             <p data-testid="selected-contact">
               Selected: <strong>{selectedContact.name}</strong> ({selectedContact.region ?? 'no region'}), F1 of {category}{' '}
@@ -160,11 +195,42 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
           )}
         </Card>
       )}
+      <Card title="Regions">
+        <table aria-label="Regions">
+          <thead>
+            <tr>
+              <th>Region</th>
+              <th>Contacts</th>
+              <th>Responsive</th>
+              <th>Predictive of {category}</th>
+              <th>Mean F1 of {category}</th>
+              <th>Best F1 of {category}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {byRegion.map((r) => (
+              <tr key={r.region} aria-selected={r.region === region} style={r.region === region ? { outline: '2px solid #3b5bdb' } : undefined}>
+                <td>
+                  <button className="btn btn-ghost" onClick={() => setView({ region: r.region === region ? null : r.region })}>
+                    {r.region}
+                  </button>
+                </td>
+                <td>{r.n}</td>
+                <td>{r.responsive}</td>
+                <td>{r.predictive}</td>
+                <td className="mono">{r.meanF1.toFixed(3)}</td>
+                <td className="mono">{r.bestF1.toFixed(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p className="muted">Click a region to show only its contacts below; the cortex can show the mean F1 per AAL parcel (“parcels” in the brain&apos;s controls).</p>
+      </Card>
       <Card
         title={`Contacts (${a.contacts.length})`}
         actions={
           <div className="row">
-            <Select aria-label="Filter by region" value={region} onChange={(e) => setRegion(e.target.value)}>
+            <Select aria-label="Filter by region" value={region} onChange={(e) => setView({ region: e.target.value || null })}>
               <option value="">all regions</option>
               {regions.map((r) => (
                 <option key={r}>{r}</option>
@@ -197,7 +263,8 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
                   key={c.channelIndex}
                   aria-selected={c.name === selected}
                   style={c.name === selected ? { outline: '2px solid #3b5bdb' } : undefined}
-                  onClick={() => setView({ contact: c.name })}
+                  // A click on the row selects; the contact's link navigates (without a competing URL update).
+                  onClick={(e) => !(e.target as HTMLElement).closest('a') && setView({ contact: c.name })}
                 >
                   <td>
                     <Link href={`${base}/contacts/${c.channelIndex}`}>{c.name}</Link>
