@@ -8,7 +8,7 @@ export interface QueueMessage {
 }
 
 /** Job kinds a user can start. Each has a handler in workers/handlers. */
-export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch', 'analysis.signatures', 'dataset.synthesizeEeg', 'analysis.statespace'] as const;
+export const JOB_KINDS = ['dataset.synthesize', 'dataset.ingest', 'dataset.epoch', 'analysis.signatures', 'dataset.synthesizeEeg', 'analysis.statespace', 'dataset.synthesizeVisual', 'analysis.rsa'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /** Parameters of each kind of job, checked when it is queued and again when it runs. */
@@ -91,3 +91,38 @@ export const statespaceParams = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
 });
 export type StatespaceParams = z.infer<typeof statespaceParams>;
+
+/** Level 2 demo: synthetic stimuli, a network's layers and epochs whose gamma power follows them (lib/synthetic/visual.ts). */
+export const synthesizeVisualParams = z.object({
+  name: z.string().trim().min(1, 'Name the dataset').max(200),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  /** Images per category (five categories); 12 keeps the demo and CI quick, the paper had 50. */
+  perCategory: z.number().int().min(2, 'At least 2 images per category').max(50, 'At most 50 images per category').default(12),
+});
+
+/** Level 2 (METHODS.md): RSA of band/window responses against a network's layers along the visual hierarchy. */
+export const rsaParams = z.object({
+  datasetId: z.string(),
+  name: z.string().trim().min(1, 'Name the analysis').max(200),
+  /** An uploaded .onnx (blob key of the dataset's lab); null: the MobileNetV2 of the assets folder. */
+  modelKey: z.string().regex(/^[0-9a-f]{64}$/, 'not a blob key').nullable().default(null),
+  /** Tensor names (or 'pixels'); empty: 'pixels' and eight layers spread over the network (defaultRsaLayers). */
+  layers: z.array(z.string().min(1)).max(32, 'At most 32 layers').default([]),
+  /** Band names of LEVEL2_BANDS to test; empty: all five. */
+  bands: z.array(z.string()).default([]),
+  windows: z.array(z.tuple([z.number(), z.number()])).min(1).max(8).optional(),
+  nPermutations: z.number().int().min(100).max(100_000).default(10_000),
+  /**
+   * Sequential early stopping after this many permuted rho reach the observed one (lib/rsa/permutation.ts): 11 gives
+   * the same p <= 0.001 decisions as the full 10,000 in a fraction of the time; null runs every permutation.
+   */
+  stopAfter: z.number().int().min(1).nullable().default(11),
+  variant: z.enum(['standard', 'paper']).default('standard'),
+  alpha: z.number().gt(0).lt(1).default(0.001),
+  /** FDR q across (contact, layer) pairs instead of alpha, when set. */
+  fdrQ: z.number().gt(0).lt(1).nullable().default(null),
+  areas: z.array(z.string().min(1)).min(2, 'At least two areas').default(['BA17', 'BA18', 'BA19', 'BA37', 'BA20']),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  controlSeed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+});
+export type RsaParams = z.infer<typeof rsaParams>;

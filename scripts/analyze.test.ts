@@ -17,7 +17,7 @@ describe('npm run analyze -- signatures', () => {
     expect(result.predictive.face!.sort()).toEqual([...truth.predictiveContacts.face!].sort());
     const csv = readFileSync(path.join(out, 'contacts.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(49);
-    expect(csv[0]).toMatch(/^contact,region,n_trials,f1_house,f1_face,/);
+    expect(csv[0]).toMatch(/^contact,region,n_trials,n_significant,responsive,f1_house,f1_face,/);
     const axes = JSON.parse(readFileSync(path.join(out, 'importance.json'), 'utf8')) as { axes: string[]; freqs: number[] };
     expect(axes.axes).toEqual(['contacts', 'categories', 'freqs', 'times']);
     const npy = readFileSync(path.join(out, 'importance.npy'));

@@ -36,6 +36,11 @@ if (process.argv[2] === 'statespace') {
   const { main } = await import('./analyze-statespace');
   process.exit(await main(process.argv.slice(3)));
 }
+// Level 2: `analyze -- rsa --help`.
+if (process.argv[2] === 'rsa') {
+  const { main } = await import('./analyze-rsa');
+  process.exit(await main(process.argv.slice(3)));
+}
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,

@@ -16,8 +16,18 @@ export interface ServerConfig {
   seedDemo: boolean;
 }
 
+/** The data folder (BRAINGLASS_DATA_DIR, default .data): database, blobs, uploads, caches. */
+export function dataDirOf(env: Record<string, string | undefined> = process.env): string {
+  return path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_DATA_DIR ?? '.data');
+}
+
+/** Layer RDMs per (model, stimuli, layers, control seed): activations are too big to keep, RDMs are small. */
+export function rsaCacheDir(env: Record<string, string | undefined> = process.env): string {
+  return path.join(dataDirOf(env), 'rsa-cache');
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
-  const dataDir = path.resolve(/* turbopackIgnore: true */ env.BRAINGLASS_DATA_DIR ?? '.data');
+  const dataDir = dataDirOf(env);
   const database = databaseConfigFromEnv(env, dataDir);
   return {
     dataDir,

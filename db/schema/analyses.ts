@@ -27,6 +27,47 @@ export interface SignaturesSummary {
   >;
 }
 
+/** One network's (trained or random-weights control) Level 2 result, per band/window in RsaSummary.bandWindows order. */
+export interface RsaNetworkSummary {
+  /** Rank correlation of area order with layer order over the significant (contact, layer) pairs. */
+  alignment: { rho: number | null; p: number | null; nPairs: number }[];
+  /** Per band/window, areas x layers row-major: sum of significant rho / significant contacts of the area. */
+  score: number[][];
+  pairCount: number[][];
+  /** Per area: high / (high + low) layer scores (null when both are 0). */
+  highLowRatio: (number | null)[][];
+  lowLayers: number[];
+  highLayers: number[];
+}
+
+/** What a finished Level 2 (RSA) analysis found; per-contact rho and p stay in blobs. */
+export interface RsaSummary {
+  kind: 'rsa';
+  bands: string[];
+  windows: [number, number][];
+  /** 'low gamma 50-250 ms', band-major. */
+  bandWindows: string[];
+  layers: string[];
+  areas: string[];
+  /** Stimuli in analysis order (by category): the order of every RDM. */
+  stimuli: { names: string[]; category: number[]; categories: string[] };
+  contacts: { name: string; region: string | null }[];
+  /** Responsive-positive contacts per band/window (tested against the layers). */
+  nResponsive: number[];
+  networks: { trained: RsaNetworkSummary; random: RsaNetworkSummary };
+  nPermutations: number;
+  stopAfter: number | null;
+  variant: 'standard' | 'paper';
+  alpha: number;
+  fdrQ: number | null;
+  model: { name: string; sha256: string; controlSeed: number };
+}
+
+/** The Level 1 summary of an analysis row; null for other kinds, whose summaries carry a `kind`. */
+export function signaturesSummaryOf(summary: SignaturesSummary | RsaSummary | null): SignaturesSummary | null {
+  return summary && !('kind' in summary) ? summary : null;
+}
+
 /** One analysis of one dataset, with the parameters and software version that made it (via its job). */
 export const analyses = pgTable(
   'analyses',
@@ -41,7 +82,7 @@ export const analyses = pgTable(
     params: jsonb('params').$type<Record<string, unknown>>().notNull(),
     status: analysisStatus('status').notNull().default('running'),
     jobId: text('job_id'),
-    summary: jsonb('summary').$type<SignaturesSummary>(),
+    summary: jsonb('summary').$type<SignaturesSummary | RsaSummary>(),
     /** Arrays of the whole analysis by role ('prototypes', ...), sha256 keys. */
     blobs: jsonb('blobs').$type<Record<string, string>>().notNull().default({}),
     createdBy: createdByColumn(),

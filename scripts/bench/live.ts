@@ -106,11 +106,13 @@ for (const { nChannels, sfreq } of CASES) {
   const sentAt = new Float64Array(Math.ceil((seconds * sfreq) / Math.round((FRAME_MS / 1000) * sfreq)) + 1);
   const frameSamples = Math.round((FRAME_MS / 1000) * sfreq);
   const latencies: number[] = [];
-  const controller = new AbortController();
-  const live = (await platform.as(user).statespace.live({ labId, sessionId }, { signal: controller.signal })) as AsyncIterable<{ points: LivePoint[] }>;
+  let streaming = true;
+  const live = (await platform.as(user).statespace.live({ labId, sessionId })) as AsyncIterable<{ points: LivePoint[] }>;
   const viewer = (async () => {
     let first = true;
     for await (const message of live) {
+      // Messages come at least every 500 ms, so the viewer leaves soon after the stream ends.
+      if (!streaming) break;
       const now = performance.now();
       // The first message replays the recent trail; only live points count.
       if (!first) for (const p of message.points) latencies.push(now - sentAt[Math.floor((Math.round(p.t * sfreq) - 1) / frameSamples)]!);
@@ -134,7 +136,7 @@ for (const { nChannels, sfreq } of CASES) {
     onSend: (first, _n, at) => void (sentAt[first / frameSamples] = at),
   });
   await new Promise((resolve) => setTimeout(resolve, 200));
-  controller.abort();
+  streaming = false;
   await viewer;
   const stats = session.stats();
   const ours = isolated(channels, sfreq, session.map!);

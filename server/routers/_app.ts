@@ -6,6 +6,7 @@ import { invitationsRouter } from './invitations';
 import { jobsRouter } from './jobs';
 import { labsRouter } from './labs';
 import { statespaceRouter } from './statespace';
+import { rsaRouter } from './rsa';
 
 export const appRouter = router({
   account: accountRouter,
@@ -15,6 +16,7 @@ export const appRouter = router({
   jobs: jobsRouter,
   analyses: analysesRouter,
   statespace: statespaceRouter,
+  rsa: rsaRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { analyses, analysisContacts, channels, datasets, jobs } from '@/db/schema';
+import { analyses, analysisContacts, channels, datasets, jobs, signaturesSummaryOf } from '@/db/schema';
 import type { SignaturesParams } from '@/lib/jobs';
 import { enqueueJob } from '@/server/jobs/service';
 import type { Runtime } from '@/server/runtime';
@@ -75,7 +75,7 @@ export async function getAnalysis(db: Db, labId: string, analysisId: string) {
     .leftJoin(channels, and(eq(channels.datasetId, row.datasetId), eq(channels.index, analysisContacts.channelIndex)))
     .where(eq(analysisContacts.analysisId, analysisId))
     .orderBy(asc(analysisContacts.channelIndex));
-  return { ...row, datasetName: dataset?.name ?? '', categories: dataset?.categories ?? [], job: job ?? null, contacts };
+  return { ...row, summary: signaturesSummaryOf(row.summary), datasetName: dataset?.name ?? '', categories: dataset?.categories ?? [], job: job ?? null, contacts };
 }
 
 /** A contact's maps as plain arrays for the browser: per category importance, mean log power and signature. */
@@ -97,7 +97,7 @@ export async function getContactMaps(db: Db, blobs: BlobStore, labId: string, an
     blobs: undefined,
     nFreqs,
     nBins,
-    summary: analysis.summary,
+    summary: signaturesSummaryOf(analysis.summary),
     importance: Array.from({ length: nClasses }, (_, c) => part(c, 0)),
     meanLogPower: Array.from({ length: nClasses }, (_, c) => part(c, 1)),
     signatures: Array.from({ length: nClasses }, (_, c) => part(c, 2)),
@@ -109,11 +109,12 @@ export async function getContactMaps(db: Db, blobs: BlobStore, labId: string, an
 export async function getPrototypes(db: Db, blobs: BlobStore, labId: string, analysisId: string, category: string) {
   const analysis = await analysisRow(db, labId, analysisId);
   const key = analysis.blobs[`prototypes:${category}`];
-  const clusters = analysis.summary?.clusters[category];
-  if (!key || !clusters || !analysis.summary) return { clusters: [], prototypes: [], nFreqs: 0, nBins: 0 };
+  const summary = signaturesSummaryOf(analysis.summary);
+  const clusters = summary?.clusters[category];
+  if (!key || !clusters || !summary) return { clusters: [], prototypes: [], nFreqs: 0, nBins: 0 };
   const data = await float32(blobs, key);
-  const nFreqs = analysis.summary.freqs.length;
-  const nBins = analysis.summary.binTimes.length;
+  const nFreqs = summary.freqs.length;
+  const nBins = summary.binTimes.length;
   const size = nFreqs * nBins;
   return { ...clusters, nFreqs, nBins, prototypes: clusters.clusters.map((_, i) => Array.from(data.subarray(i * size, (i + 1) * size))) };
 }

@@ -30,6 +30,14 @@ export async function seedDemo(db: Db, boss: PgBoss): Promise<boolean> {
     params: { name: 'Synthetic EEG (motor imagery)', seed: 1, trialsPerClass: 20 },
     createdBy: user.id,
   });
+  // Level 2: drawn images with MobileNetV2's layers planted in the gamma power of the ventral stream, for the RSA.
+  await enqueueJob(db, boss, {
+    labId: lab.id,
+    kind: 'dataset.synthesizeVisual',
+    title: 'Generate the demo visual-hierarchy dataset',
+    params: { name: 'Synthetic iEEG, visual hierarchy (planted RSA)', seed: 1, perCategory: 12 },
+    createdBy: user.id,
+  });
   console.log(`[brainglass] Demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
   return true;
 }

@@ -1,6 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
-import { analyses, analysisContacts } from '@/db/schema';
+import { analyses, analysisContacts, signaturesSummaryOf } from '@/db/schema';
 import { ndarray, toNpy } from '@/lib/arrays';
 import { unpackForest } from '@/lib/ml/forest/serialize';
 import { forestToOnnx } from '@/lib/onnx';
@@ -10,8 +10,9 @@ import { contactForest } from './analyses';
 
 async function analysisOf(runtime: Runtime, labId: string, analysisId: string) {
   const [a] = await runtime.db.select().from(analyses).where(and(eq(analyses.id, analysisId), eq(analyses.labId, labId)));
-  if (!a?.summary) throw new TRPCError({ code: 'NOT_FOUND', message: 'No finished analysis with this id' });
-  return { ...a, summary: a.summary };
+  const summary = signaturesSummaryOf(a?.summary ?? null);
+  if (!a || !summary) throw new TRPCError({ code: 'NOT_FOUND', message: 'No finished analysis with this id' });
+  return { ...a, summary };
 }
 
 /** contact, region, per-category F1 and predictive flags, and the threshold used. */

@@ -6,6 +6,8 @@ import { signaturesAnalysis } from './signatures';
 import { synthesizeDataset } from './synthesize';
 import { statespaceAnalysis } from './statespace';
 import { synthesizeEegDataset } from './synthesize-eeg';
+import { rsaAnalysis } from './rsa';
+import { synthesizeVisualDataset } from './synthesize-visual';
 
 export type JobHandler = (ctx: JobContext) => Promise<Record<string, unknown> | void>;
 
@@ -16,4 +18,6 @@ export const handlers: Record<JobKind, JobHandler> & Record<string, JobHandler |
   'analysis.signatures': signaturesAnalysis,
   'dataset.synthesizeEeg': synthesizeEegDataset,
   'analysis.statespace': statespaceAnalysis,
+  'dataset.synthesizeVisual': synthesizeVisualDataset,
+  'analysis.rsa': rsaAnalysis,
 };

@@ -4,6 +4,8 @@ import type { TreeArrays } from '@/lib/ml/forest/tree';
 import { analyzeContactTask, type ContactTask } from './signatures';
 import { generateEeg, type SyntheticRaw } from '@/lib/synthetic';
 import { eventWindowsTask, statespaceAnalysisTask, statespaceTrainTask, type StatespaceAnalysisTask, type StatespaceTrainTask } from './statespace';
+import { generateHierarchyEpochs, type HierarchyEpochs, type LayerRepresentation } from '@/lib/synthetic';
+import { layerRdmTask, rsaFeaturesTask, rsaPermutationTask, type RsaFeaturesTask, type RsaPermutationTask } from './rsa';
 
 /** Compute that runs off the main thread. Each task reports progress as a fraction in [0, 1]. */
 export interface ThreadTasks {
@@ -15,6 +17,13 @@ export interface ThreadTasks {
   statespaceAnalysis: (input: StatespaceAnalysisTask, progress: (fraction: number) => void) => ReturnType<typeof statespaceAnalysisTask>;
   statespaceTrain: (input: StatespaceTrainTask) => ReturnType<typeof statespaceTrainTask>;
   eventWindows: (input: Parameters<typeof eventWindowsTask>[0]) => ReturnType<typeof eventWindowsTask>;
+  rsaFeatures: (input: RsaFeaturesTask, progress: (fraction: number) => void) => ReturnType<typeof rsaFeaturesTask>;
+  rsaPermutations: (input: RsaPermutationTask, progress: (fraction: number) => void) => ReturnType<typeof rsaPermutationTask>;
+  layerRdm: (input: Parameters<typeof layerRdmTask>[0]) => Float64Array;
+  synthesizeVisual: (
+    input: { layers: LayerRepresentation[]; seed: number; labels: Int32Array; categories: string[] },
+    progress: (fraction: number) => void,
+  ) => HierarchyEpochs;
 }
 
 export const threadTasks: ThreadTasks = {
@@ -25,4 +34,8 @@ export const threadTasks: ThreadTasks = {
   statespaceAnalysis: statespaceAnalysisTask,
   statespaceTrain: statespaceTrainTask,
   eventWindows: eventWindowsTask,
+  rsaFeatures: rsaFeaturesTask,
+  rsaPermutations: rsaPermutationTask,
+  layerRdm: layerRdmTask,
+  synthesizeVisual: ({ layers, seed, labels, categories }, progress) => generateHierarchyEpochs(layers, { seed, labels, categories }, progress),
 };

@@ -9,6 +9,7 @@ import { SignalBrowser } from '../../../../_components/signal-browser';
 import { useTRPC } from '../../../../_components/trpc';
 import { UploadFiles } from '../../../../_components/upload-files';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, ProgressBar, Select, formatDate } from '../../../../_components/ui';
+import { RsaForms } from './rsa-forms';
 import { StateSpaceForms } from './statespace-forms';
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
@@ -171,6 +172,7 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
         )}
       </div>
       {ready && d.kind === 'epochs' && canEdit && d.categories.length > 1 && <SignaturesForm labId={labId} datasetId={datasetId} name={d.name} />}
+      {ready && d.kind === 'epochs' && canEdit && <RsaForms labId={labId} datasetId={datasetId} name={d.name} hasStimuli={Boolean(d.blobs.stimuli)} />}
 
       {ready && canEdit && d.channels.length > 0 && <ElectrodesForm labId={labId} datasetId={datasetId} onDone={refresh} />}
 

@@ -102,7 +102,7 @@ export function SessionView({ labId, sessionId }: { labId: string; sessionId: st
             </p>
           )}
         </Card>
-        <LiveStats stats={stats} messageAgeMs={messageAgeMs} />
+        <LiveStats stats={stats} messageAgeMs={messageAgeMs} open={open} />
       </div>
 
       {open && canEdit && (
@@ -121,11 +121,11 @@ export function SessionView({ labId, sessionId }: { labId: string; sessionId: st
   );
 }
 
-function LiveStats({ stats, messageAgeMs }: { stats: Stats | null; messageAgeMs: number | null }) {
+function LiveStats({ stats, messageAgeMs, open }: { stats: Stats | null; messageAgeMs: number | null; open: boolean }) {
   return (
     <Card title="Live">
       {!stats ? (
-        <Empty>Connecting…</Empty>
+        <Empty>{open ? 'Connecting…' : 'The session is closed: no stream.'}</Empty>
       ) : (
         <table aria-label="Stream">
           <tbody>

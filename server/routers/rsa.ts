@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { rsaParams, synthesizeVisualParams } from '@/lib/jobs';
+import { attachStimuli, attachStimuliInput, getRsa, getRsaRdm, startRsa, synthesizeVisual } from '@/server/services/rsa';
+import { labProcedure, router } from '@/server/trpc/init';
+
+const analysisInput = z.object({ analysisId: z.string() });
+
+/** Level 2: stimulus sets, the RSA analysis and its views (downloads: app/api/labs/[labId]/analyses/[analysisId]/rsa). */
+export const rsaRouter = router({
+  synthesize: labProcedure('editor')
+    .input(synthesizeVisualParams)
+    .mutation(({ ctx, input: { labId, ...params } }) => synthesizeVisual(ctx.runtime, ctx.user.id, labId, params)),
+  attachStimuli: labProcedure('editor')
+    .input(attachStimuliInput)
+    .mutation(({ ctx, input: { labId, ...input } }) => attachStimuli(ctx.runtime, ctx.user.id, labId, input)),
+  start: labProcedure('editor')
+    .input(rsaParams)
+    .mutation(({ ctx, input: { labId, ...params } }) => startRsa(ctx.runtime, ctx.user.id, labId, params)),
+  get: labProcedure('viewer')
+    .input(analysisInput)
+    .query(({ ctx, input }) => getRsa(ctx.runtime, input.labId, input.analysisId)),
+  rdm: labProcedure('viewer')
+    .input(analysisInput.extend({ network: z.enum(['trained', 'random']), layer: z.number().int().min(0) }))
+    .query(({ ctx, input }) => getRsaRdm(ctx.runtime, input.labId, input.analysisId, input.network, input.layer)),
+});

@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Upload } from '@tus/utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RsaSummary } from '@/db/schema';
+import { loadStimulusSet } from '@/server/rsa/stimuli';
+import type { getRsa } from '@/server/services/rsa';
+import { DEFAULT_MODEL_ASSET } from '@/server/rsa/network';
+import { assetPath } from '@/server/assets';
+import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
+import type { SessionUser } from '@/server/trpc/init';
+import { uploadStore } from '@/server/uploads/store';
+import { startWorkers } from '@/workers/engine';
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 600_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const hasModel = (() => {
+  try {
+    return existsSync(assetPath(DEFAULT_MODEL_ASSET));
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasModel)(`Level 2 RSA on the synthetic visual hierarchy (${databaseKind})`, () => {
+  let platform: TestPlatform;
+  let user: SessionUser;
+  let labId: string;
+  let datasetId: string;
+  let n = 0;
+
+  /** Puts bytes through the tus store the upload route writes to, as a finished upload. */
+  async function upload(name: string, bytes: Uint8Array) {
+    const store = uploadStore(platform.runtime.config.uploadDir);
+    const id = `rsa-${++n}-${Date.now()}`;
+    await store.create(new Upload({ id, size: bytes.length, offset: 0, metadata: { filename: name, labId, userId: user.id } }));
+    await store.write(Readable.from([Buffer.from(bytes)]), id, 0);
+    return id;
+  }
+
+  let analysis: Awaited<ReturnType<typeof getRsa>>;
+  let table: Record<string, { trained: RsaSummary['networks']['trained']['alignment'][number]; random: RsaSummary['networks']['random']['alignment'][number] }>;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    user = await platform.user('Analyst');
+    labId = (await platform.as(user).labs.create({ name: 'Level 2 lab', description: '' })).id;
+    await startWorkers(platform.runtime);
+    const job = await platform.as(user).rsa.synthesize({ labId, name: 'Visual hierarchy', seed: 1, perCategory: 12 });
+    const done = await until(() => platform.as(user).jobs.get({ labId, jobId: job.id }), (j) => j.state !== 'queued' && j.state !== 'running');
+    expect(done.error).toBeNull();
+    datasetId = String(done.result!.datasetId);
+    const started = Date.now();
+    // The app's defaults: 10,000 permutations with early stopping after 11 exceedances (same p <= 0.001 decisions).
+    const { analysisId } = await platform.as(user).rsa.start({ labId, datasetId, name: 'Planted hierarchy' });
+    analysis = await until(() => platform.as(user).rsa.get({ labId, analysisId }), (a) => a.status !== 'running');
+    expect(analysis.job?.error ?? null).toBeNull();
+    const summary = analysis.summary!;
+    table = Object.fromEntries(summary.bandWindows.map((bw, k) => [bw, { trained: summary.networks.trained.alignment[k]!, random: summary.networks.random.alignment[k]! }]));
+    console.log(`RSA job ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.table(
+      Object.fromEntries(Object.entries(table).map(([bw, r]) => [bw, { rho: r.trained.rho, p: r.trained.p, pairs: r.trained.nPairs, randomRho: r.random.rho, randomP: r.random.p, randomPairs: r.random.nPairs }])),
+    );
+  });
+  afterAll(() => platform.close());
+
+  it('finds gamma aligned with the network along the ventral stream, and nothing in theta or alpha', async () => {
+    const summary = analysis.summary!;
+    expect(analysis.status).toBe('ready');
+    expect(summary.stimuli.names).toHaveLength(60);
+    expect(summary.layers[0]).toBe('pixels');
+    for (const [bw, r] of Object.entries(table)) {
+      if (bw.includes('gamma')) {
+        expect(r.trained.rho, bw).toBeGreaterThan(0.15);
+        expect(r.trained.p, bw).toBeLessThan(0.05);
+      }
+      // No contact responds in theta or alpha, so there is nothing to align.
+      if (bw.startsWith('theta') || bw.startsWith('alpha')) expect(r.trained.nPairs, bw).toBeLessThanOrEqual(3);
+    }
+    expect(analysis.contacts.some((c) => c.bands[summary.bands.indexOf('low gamma')] !== null)).toBe(true);
+    const rdm = await platform.as(user).rsa.rdm({ labId, analysisId: analysis.id, network: 'trained', layer: 1 });
+    expect(rdm.matrix).toHaveLength(60 * 60);
+    expect(rdm.mds).toHaveLength(120);
+  });
+
+  // Known gap, kept visible: with MobileNetV2 the planted drives (each layer's first principal component) of early
+  // layers follow image brightness like the pixels do, and the random network's layers keep that image structure,
+  // so the random control aligns about as much as the trained network (rho 0.2-0.4). This fails until the
+  // generator (lib/synthetic/visual.ts) plants layer-specific drives.
+  it.fails('finds no alignment for the random-weights network in gamma', () => {
+    for (const [bw, r] of Object.entries(table)) if (bw.includes('gamma')) expect(Math.abs(r.random.rho ?? 0), bw).toBeLessThan(0.15);
+  });
+
+  it('refuses a stimulus set with a missing image, saying which, and changes nothing', async () => {
+    const before = await platform.as(user).datasets.get({ labId, datasetId });
+    const { set } = await loadStimulusSet(platform.runtime.blobs, { stimuli: before.blobs.stimuli!, stimulusOfEpoch: before.blobs.stimulusOfEpoch! });
+    const csv = `file,trial\n${set.images.map((img, i) => `${img.file},${i}`).join('\n')}\n`;
+    const ids = [await upload('mapping.csv', new TextEncoder().encode(csv))];
+    for (const img of set.images.slice(0, 3)) ids.push(await upload(img.file, img.bytes));
+    const attempt = platform.as(user).rsa.attachStimuli({ labId, datasetId, uploadIds: ids });
+    await expect(attempt).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(attempt).rejects.toThrow(new RegExp(set.images[3]!.file));
+    const after = await platform.as(user).datasets.get({ labId, datasetId });
+    expect(after.blobs).toEqual(before.blobs);
+  });
+});
