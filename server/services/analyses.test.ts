@@ -1,19 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeArray } from '@/lib/arrays';
 import type { GroundTruth } from '@/lib/synthetic';
-import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
+import { databaseKind, startTestPlatform, until, type TestPlatform } from '@/server/testing/harness';
 import type { SessionUser } from '@/server/trpc/init';
 import { startWorkers } from '@/workers/engine';
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe(`Level 1 signatures on synthetic data with planted ground truth (${databaseKind})`, () => {
   let platform: TestPlatform;

@@ -10,22 +10,12 @@ import { RECORDINGS, fileSource } from '@/lib/formats/test-utils';
 import { SelfOrganizingMap, type SomJson } from '@/lib/ml/som';
 import { generateEeg } from '@/lib/synthetic';
 import { Rng } from '@/lib/synthetic/random';
-import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
+import { databaseKind, startTestPlatform, until, type TestPlatform } from '@/server/testing/harness';
 import type { SessionUser } from '@/server/trpc/init';
 import { startWorkers } from '@/workers/engine';
 import { receiveFrames } from '../statespace/frames';
 import { sessionHub } from '../statespace/hub';
 import { statespaceFile } from './statespace';
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Lets the session's queue drain (it works in setImmediate turns). */
 const settle = () => new Promise((r) => setTimeout(r, 5));

@@ -93,3 +93,14 @@ export async function startTestPlatform(queue: { heartbeatSeconds?: number; supe
     },
   };
 }
+
+/** Polls `read` until `done` holds (jobs and analyses finish in the background), failing after `timeoutMs`. */
+export async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 300_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

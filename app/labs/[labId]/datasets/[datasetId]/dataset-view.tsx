@@ -5,6 +5,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
+import { EventChoice } from '../../../../_components/event-choice';
 import { SignalBrowser } from '../../../../_components/signal-browser';
 import { useTRPC } from '../../../../_components/trpc';
 import { UploadFiles } from '../../../../_components/upload-files';
@@ -226,19 +227,7 @@ function EpochForm({ labId, datasetId, name, events }: { labId: string; datasetI
   return (
     <Card title="Make epochs">
       <form onSubmit={onSubmit}>
-        <fieldset className="row" style={{ border: 0, padding: 0 }}>
-          <legend className="field-label">Events to cut around (each becomes a category)</legend>
-          {counts.map(([description, n]) => (
-            <label key={description} className="row">
-              <input
-                type="checkbox"
-                checked={chosen.includes(description)}
-                onChange={(e) => setChosen(e.target.checked ? [...chosen, description] : chosen.filter((c) => c !== description))}
-              />
-              {description} <span className="muted">×{n}</span>
-            </label>
-          ))}
-        </fieldset>
+        <EventChoice legend="Events to cut around (each becomes a category)" counts={counts} chosen={chosen} onChange={setChosen} />
         <div className="row">
           <Field label="Name">
             <Input name="name" defaultValue={`${name} epochs`} required />

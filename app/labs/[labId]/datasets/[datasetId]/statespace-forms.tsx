@@ -3,6 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, type FormEvent } from 'react';
+import { EventChoice } from '../../../../_components/event-choice';
 import { useTRPC } from '../../../../_components/trpc';
 import { Button, Card, ErrorMessage, Field, Input } from '../../../../_components/ui';
 
@@ -54,19 +55,7 @@ export function StateSpaceForms({ labId, datasetId, name, events }: { labId: str
       <ErrorMessage error={replay.error} />
       {counts.length > 1 && (
         <form aria-label="State-space analysis" onSubmit={onSubmit} style={{ marginTop: '1rem' }}>
-          <fieldset className="row" style={{ border: 0, padding: 0 }}>
-            <legend className="field-label">Events to map (each kind is one mental action)</legend>
-            {counts.map(([description, n]) => (
-              <label key={description} className="row">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(description)}
-                  onChange={(e) => setChosen(e.target.checked ? [...chosen, description] : chosen.filter((c) => c !== description))}
-                />
-                {description} <span className="muted">×{n}</span>
-              </label>
-            ))}
-          </fieldset>
+          <EventChoice legend="Events to map (each kind is one mental action)" counts={counts} chosen={chosen} onChange={setChosen} />
           <div className="row">
             <Field label="Analysis name">
               <Input name="name" defaultValue={`${name} state space`} required />

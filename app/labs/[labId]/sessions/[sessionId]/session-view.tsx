@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StateMapCanvas } from '../../../../_components/state-map';
 import { ActionLegend, StateMap, actionColors } from '../../../../_components/state-map-view';
+import { EventChoice } from '../../../../_components/event-choice';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, ProgressBar, Select } from '../../../../_components/ui';
 
@@ -404,19 +405,12 @@ function Calibration({
             fit.mutate({ labId, sessionId, events: chosenEvents });
           }}
         >
-          <fieldset className="row" style={{ border: 0, padding: 0 }}>
-            <legend className="field-label">Or calibrate from the recording&apos;s events (each kind becomes an action)</legend>
-            {eventKinds.map(({ description, n }) => (
-              <label key={description} className="row">
-                <input
-                  type="checkbox"
-                  checked={chosenEvents.includes(description)}
-                  onChange={(e) => setChosenEvents(e.target.checked ? [...chosenEvents, description] : chosenEvents.filter((c) => c !== description))}
-                />
-                {description} <span className="muted">×{n}</span>
-              </label>
-            ))}
-          </fieldset>
+          <EventChoice
+            legend="Or calibrate from the recording's events (each kind becomes an action)"
+            counts={eventKinds.map(({ description, n }) => [description, n] as const)}
+            chosen={chosenEvents}
+            onChange={setChosenEvents}
+          />
           <Button type="submit" disabled={chosenEvents.length < 2 || fit.isPending}>
             Fit map from events
           </Button>
