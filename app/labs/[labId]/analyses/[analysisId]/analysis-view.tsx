@@ -183,15 +183,20 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
             colormap="viridis"
             parcelValues={parcelF1}
             selected={selected}
-            onSelect={(name) => setView({ contact: name })}
+            onSelect={(name) => {
+              // Clicking a contact on the brain opens its importance map for the category shown.
+              const contact = a.contacts.find((c) => c.name === name);
+              if (contact) router.push(`${base}/contacts/${contact.channelIndex}?category=${encodeURIComponent(category)}`);
+            }}
           />
           {selectedContact ? (
             <p data-testid="selected-contact">
               Selected: <strong>{selectedContact.name}</strong> ({selectedContact.region ?? 'no region'}), F1 of {category}{' '}
-              {selectedContact.f1[categoryIndex]?.toFixed(2)} · <Link href={`${base}/contacts/${selectedContact.channelIndex}`}>importance maps</Link>
+              {selectedContact.f1[categoryIndex]?.toFixed(2)} ·{' '}
+              <Link href={`${base}/contacts/${selectedContact.channelIndex}?category=${encodeURIComponent(category)}`}>importance maps</Link>
             </p>
           ) : (
-            <p className="muted">Hover a contact for its name and value; click one to select it here and in the table.</p>
+            <p className="muted">Hover a contact for its name and value; click one to open its importance map; select a row of the table to find it here.</p>
           )}
         </Card>
       )}
@@ -267,7 +272,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
                   onClick={(e) => !(e.target as HTMLElement).closest('a') && setView({ contact: c.name })}
                 >
                   <td>
-                    <Link href={`${base}/contacts/${c.channelIndex}`}>{c.name}</Link>
+                    <Link href={`${base}/contacts/${c.channelIndex}?category=${encodeURIComponent(category)}`}>{c.name}</Link>
                   </td>
                   <td>{c.region ?? '—'}</td>
                   <td>{c.nTrials}</td>

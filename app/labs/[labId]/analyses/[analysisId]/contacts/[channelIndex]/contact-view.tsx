@@ -2,29 +2,35 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Heatmap } from '../../../../../../_components/heatmap';
 import { useTRPC } from '../../../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, Select } from '../../../../../../_components/ui';
 
-/** One contact: its importance maps per category, mean log power, signature and confusion matrix. */
+/**
+ * One contact: its importance maps per category, mean log power, signature and confusion matrix. The category shown
+ * is in the URL (?category=), so a link opens the same map; the way back keeps the contact selected.
+ */
 export function ContactView({ labId, analysisId, channelIndex }: { labId: string; analysisId: string; channelIndex: number }) {
   const trpc = useTRPC();
   const contact = useQuery(trpc.analyses.contact.queryOptions({ labId, analysisId, channelIndex }));
-  const [category, setCategory] = useState<number | null>(null);
+  const router = useRouter();
+  const pathname = usePathname();
+  const chosen = useSearchParams().get('category');
   if (contact.error) return <ErrorMessage error={contact.error} />;
   const c = contact.data;
   if (!c?.summary) return <p className="muted">Loading…</p>;
   const { categories, freqs, binTimes, threshold } = c.summary;
-  // Open on the category this contact predicts best.
-  const shown = category ?? c.f1.indexOf(Math.max(...c.f1));
+  // Without a category in the URL, open on the one this contact predicts best.
+  const shown = chosen !== null && categories.includes(chosen) ? categories.indexOf(chosen) : c.f1.indexOf(Math.max(...c.f1));
   const base = `/labs/${labId}/analyses/${analysisId}`;
+  const back = `${base}?${new URLSearchParams({ category: categories[shown]!, contact: c.name })}`;
   return (
     <div className="stack">
       <div className="page-header">
         <div>
           <p className="subtitle">
-            <Link href={`/labs/${labId}`}>Lab</Link> / <Link href={base}>Analysis</Link> /
+            <Link href={`/labs/${labId}`}>Lab</Link> / <Link href={back}>Analysis</Link> /
           </p>
           <h1>
             {c.name} <span className="muted">{c.region ?? ''}</span>
@@ -41,7 +47,7 @@ export function ContactView({ labId, analysisId, channelIndex }: { labId: string
       <Card
         title="Maps"
         actions={
-          <Select aria-label="Category" value={shown} onChange={(e) => setCategory(Number(e.target.value))}>
+          <Select aria-label="Category" value={shown} onChange={(e) => router.replace(`${pathname}?category=${encodeURIComponent(categories[Number(e.target.value)]!)}`, { scroll: false })}>
             {categories.map((name, i) => (
               <option key={name} value={i}>
                 {name} (F1 {c.f1[i]!.toFixed(2)})
