@@ -7,6 +7,7 @@ test('run the Level 2 RSA on the visual-hierarchy demo dataset and see the align
   await page.getByLabel('Password').fill('brainglass-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: 'Demo lab' }).click();
+  await page.waitForURL(/\/labs\/[^/]+$/);
   // The demo draws this dataset in the background (network activations included): wait for it.
   const dataset = page.getByRole('link', { name: 'Synthetic iEEG, visual hierarchy (planted RSA)' });
   await expect(async () => {
