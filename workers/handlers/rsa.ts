@@ -11,6 +11,7 @@ import { defaultRsaLayers, loadNetwork, networkRdms } from '@/server/rsa/network
 import { rsaSummary, runRsa } from '@/server/rsa/pipeline';
 import { loadStimulusSet, stimulusOrder } from '@/server/rsa/stimuli';
 import type { JobContext } from '../context';
+import { asAnalysisRun } from './analysis-status';
 import { runInThread } from '../threads/pool';
 
 const jobParams = rsaParams.extend({ analysisId: z.string() });
@@ -22,13 +23,7 @@ const jobParams = rsaParams.extend({ analysisId: z.string() });
  */
 export async function rsaAnalysis(ctx: JobContext) {
   const p = jobParams.parse(ctx.params);
-  await ctx.runtime.db.update(analyses).set({ status: 'running' }).where(eq(analyses.id, p.analysisId));
-  try {
-    return await runAnalysis(ctx, p);
-  } catch (err) {
-    await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, p.analysisId));
-    throw err;
-  }
+  return asAnalysisRun(ctx, p.analysisId, () => runAnalysis(ctx, p));
 }
 
 async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {

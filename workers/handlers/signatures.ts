@@ -5,6 +5,7 @@ import { decodeArray } from '@/lib/arrays';
 import { signaturesParams } from '@/lib/jobs';
 import { resolveParams, summarizeSignatures, type SignatureParams } from '@/lib/signatures';
 import type { JobContext } from '../context';
+import { asAnalysisRun } from './analysis-status';
 import { runInThread } from '../threads/pool';
 
 const jobParams = signaturesParams.extend({ analysisId: z.string() });
@@ -50,14 +51,7 @@ export function signatureParamsOf(p: z.infer<typeof signaturesParams>): Signatur
  */
 export async function signaturesAnalysis(ctx: JobContext) {
   const p = jobParams.parse(ctx.params);
-  // A retried job runs again: the analysis is running until it ends either way (cancelled counts as not ready).
-  await ctx.runtime.db.update(analyses).set({ status: 'running' }).where(eq(analyses.id, p.analysisId));
-  try {
-    return await runAnalysis(ctx, p);
-  } catch (err) {
-    await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, p.analysisId));
-    throw err;
-  }
+  return asAnalysisRun(ctx, p.analysisId, () => runAnalysis(ctx, p));
 }
 
 async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
