@@ -1,9 +1,13 @@
 /**
  * onnxruntime-node sessions on the best execution provider this machine has: CUDA when onnxruntime lists it
  * and its provider libraries load, the CPU otherwise. npm leaves those libraries out; a GPU machine (CUDA 12,
- * cuDNN 9) gets them with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`. Without them the
- * first attempt fails (and onnxruntime logs it) once; later sessions go straight to the CPU.
+ * cuDNN 9) gets them with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`. CUDA is only tried when
+ * the provider library is there (onnxruntime lists CUDA either way, and logs a loud error when it is missing); if
+ * trying fails anyway, later sessions go straight to the CPU.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { InferenceSession, listSupportedBackends } from 'onnxruntime-node';
 
 export type ExecutionProvider = 'cuda' | 'cpu';
@@ -20,7 +24,18 @@ export interface OpenedSession {
 let cudaFailed = false;
 
 export function cudaListed(): boolean {
-  return listSupportedBackends().some((b) => b.name === 'cuda');
+  return listSupportedBackends().some((b) => b.name === 'cuda') && cudaLibraryPresent();
+}
+
+/** Whether onnxruntime-node's CUDA provider library was installed; true when that cannot be told (then try). */
+function cudaLibraryPresent(): boolean {
+  try {
+    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const bin = path.join(path.dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(path.join(bin, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return true;
+  }
 }
 
 export async function openSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<OpenedSession> {
