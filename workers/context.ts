@@ -32,6 +32,8 @@ export class JobContext {
     readonly labId: string,
     readonly userId: string | null,
     readonly params: Record<string, unknown>,
+    /** The attempt this run is: a retry starts the next, so a superseded run sees itself cancelled. */
+    readonly attempt: number,
   ) {}
 
   get signal(): AbortSignal {
@@ -68,10 +70,15 @@ export class JobContext {
     const [row] = await this.runtime.db
       .update(jobs)
       .set({ progress, step, updatedAt: new Date() })
-      .where(and(eq(jobs.id, this.jobId), eq(jobs.state, 'running')))
+      .where(this.isCurrent())
       .returning({ id: jobs.id });
-    // No running row: a user cancelled it (or it was removed). Stop the work.
+    // No running row of this attempt: a user cancelled it (and maybe retried it already), or it was removed.
     if (!row && !this.signal.aborted) this.controller.abort(new JobCancelled());
+  }
+
+  /** SQL condition: the job row is running this very attempt. */
+  isCurrent() {
+    return and(eq(jobs.id, this.jobId), eq(jobs.state, 'running'), eq(jobs.attempt, this.attempt));
   }
 
   throwIfCancelled(): void {

@@ -41,7 +41,7 @@ export async function runJob(runtime: WorkerRuntime, job: Job<QueueMessage>): Pr
   if (!row) return; // cancelled before it started, or already finished
 
   const handler = handlers[row.kind];
-  const ctx = new JobContext(runtime, row.id, row.labId, row.createdBy, row.params);
+  const ctx = new JobContext(runtime, row.id, row.labId, row.createdBy, row.params, row.attempt);
   try {
     if (!handler) throw new Error(`No handler for jobs of kind "${row.kind}"; this worker may be older than the web app`);
     const result = await handler(ctx);
@@ -49,13 +49,13 @@ export async function runJob(runtime: WorkerRuntime, job: Job<QueueMessage>): Pr
     await db
       .update(jobs)
       .set({ state: 'succeeded', progress: 1, step: 'Done', result: result ?? null, finishedAt: new Date(), updatedAt: new Date(), log: appendLog(logLine('Succeeded')) })
-      .where(and(eq(jobs.id, row.id), eq(jobs.state, 'running')));
+      .where(ctx.isCurrent());
   } catch (err) {
     if (err instanceof JobCancelled || ctx.signal.aborted) return; // the row already says cancelled
     const { error, cause } = describeError(err);
     await db
       .update(jobs)
       .set({ state: 'failed', step: 'Failed', error, errorCause: cause, finishedAt: new Date(), updatedAt: new Date(), log: appendLog(logLine(error, 'error')) })
-      .where(and(eq(jobs.id, row.id), eq(jobs.state, 'running')));
+      .where(ctx.isCurrent());
   }
 }

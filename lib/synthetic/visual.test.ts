@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LEVEL2_BANDS, bandResponses, bandWindowLabels, euclideanRdm, layerHierarchy, permutationTestContacts } from '../rsa';
 import { pickContact } from '../signatures/features';
-import { normCdf } from '../stats/normal';
+import { normCdf, normIsf } from '../stats/normal';
 import {
   DEFAULT_STIMULUS_CATEGORIES,
   Rng,
@@ -119,6 +119,46 @@ describe('layer drive', () => {
       expect(drive.every((u) => u > 0 && u < 1)).toBe(true);
     }
     expect(() => layerDrive({ layer: 'flat', features: 2, data: new Float32Array(8).fill(1) }, 'pc1', new Rng(1))).toThrow(/vary/);
+  });
+});
+
+describe('layer-specific drives', () => {
+  it('plant what a layer does not share with the rest of the network (specificity), or its PC1 (0)', () => {
+    const n = 60;
+    const d = 12;
+    const rng = new Rng(5);
+    const gauss = () => Array.from({ length: n }, () => rng.gaussian());
+    // A strong factor in every layer (like image brightness) and a weaker one of each layer's own.
+    const shared = gauss();
+    const own = [gauss(), gauss(), gauss()];
+    // Half the features carry the shared factor, half the layer's own, so it is the same share in every layer.
+    const layers = own.map((z, l) => {
+      const data = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) data[i * d + f] = (f < d / 2 ? 2 * shared[i] : z[i]) + 0.05 * rng.gaussian();
+      return { layer: `layer${l}`, features: d, data };
+    });
+    const corr = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      const x = Array.from(a, (v) => normIsf(v));
+      const ma = x.reduce((s, v) => s + v, 0) / n;
+      const mb = Array.from(b).reduce((s, v) => s + v, 0) / n;
+      let sab = 0;
+      let saa = 0;
+      let sbb = 0;
+      for (let i = 0; i < n; i++) {
+        sab += (x[i] - ma) * (b[i] - mb);
+        saa += (x[i] - ma) ** 2;
+        sbb += (b[i] - mb) ** 2;
+      }
+      return Math.abs(sab / Math.sqrt(saa * sbb));
+    };
+    const contacts = defaultIeegContacts(3).filter((c) => c.region === 'BA17').slice(0, 1);
+    const drive = (specificity: number) => generateHierarchyEpochs(layers, { seed: 3, contacts, specificity }).hierarchy.drive;
+    // Layer 2 is two away from layer 0, which shares the strong factor: the specific drive follows its own factor.
+    const specific = drive(1).subarray(2 * n, 3 * n);
+    expect(corr(specific, own[2])).toBeGreaterThan(0.9);
+    expect(corr(specific, shared)).toBeLessThan(0.3);
+    const plain = drive(0).subarray(2 * n, 3 * n);
+    expect(corr(plain, shared)).toBeGreaterThan(0.9);
   });
 });
 

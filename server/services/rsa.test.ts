@@ -91,12 +91,19 @@ describe.skipIf(!hasModel)(`Level 2 RSA on the synthetic visual hierarchy (${dat
     expect(rdm.mds).toHaveLength(120);
   });
 
-  // Known gap, kept visible: with MobileNetV2 the planted drives (each layer's first principal component) of early
-  // layers follow image brightness like the pixels do, and the random network's layers keep that image structure,
-  // so the random control aligns about as much as the trained network (rho 0.2-0.4). This fails until the
-  // generator (lib/synthetic/visual.ts) plants layer-specific drives.
+  // Known gap, kept visible. Criterion (METHODS.md "Synthetic data", Level 2: "near zero for the random-weights
+  // network"): in every gamma band/window the random control's alignment is undefined, not significant (p >= 0.05),
+  // or |rho| < 0.1. Layer-specific drives (lib/synthetic/visual.ts, version 2) raised the trained alignment to
+  // 0.34-0.44, but the control still reaches rho 0.22-0.52 (p < 0.05 in two windows): the pixel layer is shared by
+  // both networks, so area 1's pairs sit at the first layers of either, and one or two BA37 contacts pair with a
+  // few of the random network's middle layers. This fails until the generator or the control tells those apart.
   it.fails('finds no alignment for the random-weights network in gamma', () => {
-    for (const [bw, r] of Object.entries(table)) if (bw.includes('gamma')) expect(Math.abs(r.random.rho ?? 0), bw).toBeLessThan(0.15);
+    for (const [bw, r] of Object.entries(table)) {
+      if (!bw.includes('gamma')) continue;
+      const { rho, p } = r.random;
+      const nearZero = rho === null || p === null || p >= 0.05 || Math.abs(rho) < 0.1;
+      expect(nearZero, `${bw}: random-network rho ${rho}, p ${p}`).toBe(true);
+    }
   });
 
   it('refuses a stimulus set with a missing image, saying which, and changes nothing', async () => {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { analyses } from '@/db/schema';
+import { analyses, jobs } from '@/db/schema';
 import type { JobContext } from '../context';
 
 /**
@@ -11,7 +11,9 @@ export async function asAnalysisRun<T>(ctx: JobContext, analysisId: string, work
   try {
     return await work();
   } catch (err) {
-    await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, analysisId));
+    // A run superseded by a retry leaves the analysis to the retry.
+    const [current] = await ctx.runtime.db.select({ attempt: jobs.attempt }).from(jobs).where(eq(jobs.id, ctx.jobId));
+    if (current?.attempt === ctx.attempt) await ctx.runtime.db.update(analyses).set({ status: 'failed' }).where(eq(analyses.id, analysisId));
     throw err;
   }
 }
