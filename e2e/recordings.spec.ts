@@ -40,8 +40,9 @@ test('upload BrainVision through the browser, watch the ingest, see traces and e
   await expect(page.getByTestId('signal-window')).toContainText('1.975–5.925 s');
 
   // Epochs around two kinds of events, as a job; the new dataset appears in the lab.
-  await page.getByLabel('Stimulus/S253').check();
-  await page.getByLabel('Event/254').check();
+  const epochEvents = page.getByRole('group', { name: /Events to cut around/ });
+  await epochEvents.getByLabel('Stimulus/S253').check();
+  await epochEvents.getByLabel('Event/254').check();
   await page.getByLabel('tmin (s)').fill('-0.1');
   await page.getByLabel('tmax (s)').fill('0.2');
   await page.getByRole('button', { name: 'Make epochs' }).click();

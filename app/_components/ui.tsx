@@ -1,8 +1,27 @@
-/** The small component system: a few accessible building blocks styled by app/globals.css. */
-import type { ButtonHTMLAttributes, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from 'react';
+'use client';
 
-export function Button({ variant = 'primary', className = '', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'ghost' }) {
-  return <button type="button" className={`btn btn-${variant} ${className}`} {...props} />;
+/** The small component system: a few accessible building blocks styled by app/globals.css. */
+import { useSyncExternalStore, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+
+const noSubscription = () => () => undefined;
+/** False in the server render and until hydration, true after: the moment event handlers are attached. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+}
+
+/** A submit button stays disabled until hydration: clicked earlier, the browser would submit the form itself and lose its input. */
+export function Button({
+  variant = 'primary',
+  className = '',
+  disabled,
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: 'primary' | 'secondary' | 'danger' | 'ghost' }) {
+  const hydrated = useHydrated();
+  return <button type="button" className={`btn btn-${variant} ${className}`} disabled={disabled || (props.type === 'submit' && !hydrated)} {...props} />;
 }
 
 export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {

@@ -20,7 +20,8 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
   const pathname = usePathname();
   const search = useSearchParams();
   const setView = (changes: Record<string, string | null>) => {
-    const next = new URLSearchParams(search.toString());
+    // From the address bar, not the hook's snapshot: two changes in quick succession must both stick.
+    const next = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(changes)) {
       if (v === null) next.delete(k);
       else next.set(k, v);
