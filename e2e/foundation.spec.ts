@@ -26,6 +26,7 @@ test('sign up, create a lab and make an invitation link', async ({ page }) => {
   await page.getByRole('link', { name: 'Create an account' }).click();
   await signUp(page, alice);
   await expect(page.getByRole('heading', { name: 'Your labs' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Create lab' })).toBeEnabled(); // hydrated
   await page.getByLabel('Lab name').fill('Ventral Stream Lab');
   await page.getByRole('button', { name: 'Create lab' }).click();
   await expect(page.getByRole('heading', { name: 'Ventral Stream Lab' })).toBeVisible();

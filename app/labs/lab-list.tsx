@@ -22,9 +22,10 @@ export function LabList() {
   );
   const [name, setName] = useState('');
 
-  function onCreate(event: FormEvent) {
+  function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    create.mutate({ name, description: '' });
+    // From the form, not the state: text typed before hydration is in the field but not in the state.
+    create.mutate({ name: String(new FormData(event.currentTarget).get('name') ?? ''), description: '' });
   }
 
   return (
@@ -68,7 +69,7 @@ export function LabList() {
       <Card title="Create a lab">
         <form onSubmit={onCreate} className="row">
           <Field label="Lab name">
-            <Input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Visual Cognition Lab" required />
+            <Input name="name" value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Visual Cognition Lab" required />
           </Field>
           <Button type="submit" disabled={create.isPending}>
             Create lab
