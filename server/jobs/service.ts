@@ -104,3 +104,13 @@ export async function retryJob(db: Db, boss: PgBoss, actorId: string, labId: str
   await db.update(jobs).set({ queueJobId }).where(eq(jobs.id, jobId));
   await recordAudit(db, { labId, actorId, action: 'job.retry', objectType: 'job', objectId: jobId });
 }
+
+/** The job behind an analysis, as its pages show it (state, progress, error, software version); null without one. */
+export async function analysisJob(db: Db, jobId: string | null) {
+  if (!jobId) return null;
+  const [job] = await db
+    .select({ id: jobs.id, state: jobs.state, progress: jobs.progress, step: jobs.step, error: jobs.error, softwareVersion: jobs.softwareVersion })
+    .from(jobs)
+    .where(eq(jobs.id, jobId));
+  return job ?? null;
+}

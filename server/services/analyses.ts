@@ -1,9 +1,9 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { analyses, analysisContacts, channels, datasets, jobs, signaturesSummaryOf } from '@/db/schema';
+import { analyses, analysisContacts, channels, datasets, signaturesSummaryOf } from '@/db/schema';
 import type { SignaturesParams } from '@/lib/jobs';
-import { enqueueJob } from '@/server/jobs/service';
+import { analysisJob, enqueueJob } from '@/server/jobs/service';
 import type { Runtime } from '@/server/runtime';
 import type { BlobStore } from '@/server/storage/blobs';
 import { recordAudit } from './audit';
@@ -50,9 +50,7 @@ async function analysisRow(db: Db, labId: string, analysisId: string) {
 export async function getAnalysis(db: Db, labId: string, analysisId: string) {
   const row = await analysisRow(db, labId, analysisId);
   const [dataset] = await db.select({ name: datasets.name, categories: datasets.categories }).from(datasets).where(eq(datasets.id, row.datasetId));
-  const [job] = row.jobId
-    ? await db.select({ id: jobs.id, state: jobs.state, progress: jobs.progress, step: jobs.step, error: jobs.error, softwareVersion: jobs.softwareVersion }).from(jobs).where(eq(jobs.id, row.jobId))
-    : [];
+  const job = await analysisJob(db, row.jobId);
   const contacts = await db
     .select({
       channelIndex: analysisContacts.channelIndex,

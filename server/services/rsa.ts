@@ -3,12 +3,12 @@ import { TRPCError } from '@trpc/server';
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { analyses, datasets, jobs, type RsaSummary } from '@/db/schema';
+import { analyses, datasets, type RsaSummary } from '@/db/schema';
 import { decodeArray, toNpy, type NdArray } from '@/lib/arrays';
 import type { RsaParams, synthesizeVisualParams } from '@/lib/jobs';
 import { squareForm } from '@/lib/rsa';
 import { StimulusSetError, type StimulusFile } from '@/lib/stimuli';
-import { enqueueJob } from '@/server/jobs/service';
+import { analysisJob, enqueueJob } from '@/server/jobs/service';
 import { classicalMds } from '@/server/rsa/mds';
 import { layerLabel } from '@/server/rsa/network';
 import { alignmentCsvOf, alignmentRows, contactsCsvOf } from '@/server/rsa/export';
@@ -123,12 +123,7 @@ async function arrayOf(blobs: BlobStore, key: string | undefined): Promise<NdArr
 export async function getRsa(runtime: Runtime, labId: string, analysisId: string) {
   const row = await rsaRow(runtime.db, labId, analysisId);
   const [dataset] = await runtime.db.select({ name: datasets.name }).from(datasets).where(eq(datasets.id, row.datasetId));
-  const [job] = row.jobId
-    ? await runtime.db
-        .select({ id: jobs.id, state: jobs.state, progress: jobs.progress, step: jobs.step, error: jobs.error, softwareVersion: jobs.softwareVersion })
-        .from(jobs)
-        .where(eq(jobs.id, row.jobId))
-    : [];
+  const job = await analysisJob(runtime.db, row.jobId);
   const { blobs: keys, summary, ...rest } = row;
   let contacts: { name: string; region: string | null; bands: ({ layer: number; rho: number; p: number } | null)[] }[] = [];
   if (row.status === 'ready' && summary) {

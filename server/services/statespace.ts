@@ -4,12 +4,12 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, count, desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { channels, datasets, events, jobs, statespaceAnalyses, statespaceSessions } from '@/db/schema';
+import { channels, datasets, events, statespaceAnalyses, statespaceSessions } from '@/db/schema';
 import { decodeArray } from '@/lib/arrays';
 import { pickEegChannels } from '@/lib/eeg';
 import type { StatespaceParams, synthesizeEegParams } from '@/lib/jobs';
 import { SelfOrganizingMap, somToOnnx, type SomJson } from '@/lib/ml/som';
-import { enqueueJob } from '@/server/jobs/service';
+import { analysisJob, enqueueJob } from '@/server/jobs/service';
 import type { Runtime } from '@/server/runtime';
 import { hashToken, mapViewOf, sessionHub, type LiveSession } from '@/server/statespace/hub';
 import { REPLAY_SPEEDS, Replay } from '@/server/statespace/replay';
@@ -338,12 +338,7 @@ async function mapOf(runtime: Runtime, key: string): Promise<SelfOrganizingMap> 
 export async function getStatespaceAnalysis(runtime: Runtime, labId: string, analysisId: string) {
   const row = await analysisRow(runtime.db, labId, analysisId);
   const [dataset] = await runtime.db.select({ name: datasets.name }).from(datasets).where(eq(datasets.id, row.datasetId));
-  const [job] = row.jobId
-    ? await runtime.db
-        .select({ id: jobs.id, state: jobs.state, progress: jobs.progress, step: jobs.step, error: jobs.error, softwareVersion: jobs.softwareVersion })
-        .from(jobs)
-        .where(eq(jobs.id, row.jobId))
-    : [];
+  const job = await analysisJob(runtime.db, row.jobId);
   let map = null;
   let windows = null;
   if (row.status === 'ready' && row.blobs.map && row.blobs.positions && row.blobs.labels) {
