@@ -8,3 +8,4 @@ export * from './channels';
 export * from './events';
 export * from './analyses';
 export * from './statespace';
+export * from './collaboration';

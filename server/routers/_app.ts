@@ -7,6 +7,8 @@ import { jobsRouter } from './jobs';
 import { labsRouter } from './labs';
 import { statespaceRouter } from './statespace';
 import { rsaRouter } from './rsa';
+import { sharingRouter } from './sharing';
+import { inboxRouter } from './inbox';
 
 export const appRouter = router({
   account: accountRouter,
@@ -17,6 +19,8 @@ export const appRouter = router({
   analyses: analysesRouter,
   statespace: statespaceRouter,
   rsa: rsaRouter,
+  sharing: sharingRouter,
+  inbox: inboxRouter,
 });
 
 export type AppRouter = typeof appRouter;

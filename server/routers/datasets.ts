@@ -3,22 +3,22 @@ import { deleteDataset, getDataset, listDatasets, setElectrodes, setElectrodesIn
 import { listEvents, readSignal, signalInput } from '@/server/services/signals';
 import { epochParams } from '@/lib/jobs';
 import { addFiles, addFilesInput, importUploads, importUploadsInput, makeEpochs, reingest } from '@/server/services/uploads';
-import { labProcedure, router } from '@/server/trpc/init';
+import { labProcedure, readProcedure, router } from '@/server/trpc/init';
 
 const datasetInput = z.object({ datasetId: z.string() });
 
 export const datasetsRouter = router({
   list: labProcedure('viewer').query(({ ctx, input }) => listDatasets(ctx.runtime.db, input.labId)),
-  get: labProcedure('viewer')
+  get: readProcedure
     .input(datasetInput)
-    .query(({ ctx, input }) => getDataset(ctx.runtime.db, input.labId, input.datasetId)),
-  events: labProcedure('viewer')
+    .query(async ({ ctx, input }) => ({ ...(await getDataset(ctx.runtime.db, input.labId, input.datasetId)), access: { role: ctx.role, via: ctx.via } })),
+  events: readProcedure
     .input(datasetInput)
     .query(async ({ ctx, input }) => {
       await getDataset(ctx.runtime.db, input.labId, input.datasetId);
       return listEvents(ctx.runtime.db, input.datasetId);
     }),
-  signal: labProcedure('viewer')
+  signal: readProcedure
     .input(signalInput)
     .query(({ ctx, input }) => readSignal(ctx.runtime.db, ctx.runtime.blobs, input.labId, input)),
   importUploads: labProcedure('editor')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { rsaParams, synthesizeVisualParams } from '@/lib/jobs';
 import { attachStimuli, attachStimuliInput, getRsa, getRsaRdm, startRsa, synthesizeVisual } from '@/server/services/rsa';
-import { labProcedure, router } from '@/server/trpc/init';
+import { labProcedure, readProcedure, router } from '@/server/trpc/init';
 
 const analysisInput = z.object({ analysisId: z.string() });
 
@@ -16,10 +16,10 @@ export const rsaRouter = router({
   start: labProcedure('editor')
     .input(rsaParams)
     .mutation(({ ctx, input: { labId, ...params } }) => startRsa(ctx.runtime, ctx.user.id, labId, params)),
-  get: labProcedure('viewer')
+  get: readProcedure
     .input(analysisInput)
-    .query(({ ctx, input }) => getRsa(ctx.runtime, input.labId, input.analysisId)),
-  rdm: labProcedure('viewer')
+    .query(async ({ ctx, input }) => ({ ...(await getRsa(ctx.runtime, input.labId, input.analysisId)), access: { role: ctx.role, via: ctx.via } })),
+  rdm: readProcedure
     .input(analysisInput.extend({ network: z.enum(['trained', 'random']), layer: z.number().int().min(0) }))
     .query(({ ctx, input }) => getRsaRdm(ctx.runtime, input.labId, input.analysisId, input.network, input.layer)),
 });

@@ -29,7 +29,7 @@ import {
   train,
   trainInput,
 } from '@/server/services/statespace';
-import { labProcedure, router } from '@/server/trpc/init';
+import { labProcedure, readProcedure, router } from '@/server/trpc/init';
 
 /** Points go out in batches at most this far apart: 20 updates a second. */
 const BATCH_MS = 50;
@@ -101,9 +101,9 @@ export const statespaceRouter = router({
       }
     }),
   analyses: labProcedure('viewer').query(({ ctx, input }) => listStatespaceAnalyses(ctx.runtime.db, input.labId)),
-  analysis: labProcedure('viewer')
+  analysis: readProcedure
     .input(z.object({ analysisId: z.string() }))
-    .query(({ ctx, input }) => getStatespaceAnalysis(ctx.runtime, input.labId, input.analysisId)),
+    .query(async ({ ctx, input }) => ({ ...(await getStatespaceAnalysis(ctx.runtime, input.labId, input.analysisId)), access: { role: ctx.role, via: ctx.via } })),
   synthesizeEeg: labProcedure('editor')
     .input(synthesizeEegParams)
     .mutation(({ ctx, input }) => {

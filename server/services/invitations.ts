@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { invitations, labRoleSchema, labs, memberships, users } from '@/db/schema';
+import { sha256Hex as hashToken } from '@/server/authz';
 import { recordAudit } from './audit';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export const createInvitationInput = z.object({
   role: labRoleSchema.default('viewer'),

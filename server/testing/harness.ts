@@ -12,6 +12,7 @@ import type { ServerConfig } from '@/server/config';
 import { appRouter } from '@/server/routers/_app';
 import { createRuntime, type Runtime } from '@/server/runtime';
 import { signUp } from '@/server/services/accounts';
+import { reviewGrantOfCookie } from '@/server/services/sharing';
 import { createCallerFactory, type SessionUser } from '@/server/trpc/init';
 
 export const databaseKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -42,6 +43,8 @@ export interface TestPlatform {
   /** A mutation through the real HTTP handler, as a browser sends it: returns status and the error shape. */
   http(procedure: string, input: unknown, user: SessionUser | null): Promise<{ status: number; body: HttpBody }>;
   as(user: SessionUser | null): ReturnType<typeof createCaller>;
+  /** A caller without an account whose request carries a review-link cookie, as a reviewer's browser does. */
+  asReviewer(cookie: string): Promise<ReturnType<typeof createCaller>>;
   user(name: string): Promise<SessionUser>;
   close(): Promise<void>;
 }
@@ -68,7 +71,8 @@ export async function startTestPlatform(queue: { heartbeatSeconds?: number; supe
   let n = 0;
   return {
     runtime,
-    as: (user) => createCaller({ runtime, user }),
+    as: (user) => createCaller({ runtime, user, review: null }),
+    asReviewer: async (cookie) => createCaller({ runtime, user: null, review: await reviewGrantOfCookie(runtime.db, config.authSecret, cookie) }),
     async http(procedure, input, user) {
       const res = await fetchRequestHandler({
         endpoint: '/api/trpc',
@@ -78,7 +82,7 @@ export async function startTestPlatform(queue: { heartbeatSeconds?: number; supe
           body: JSON.stringify({ json: input }),
         }),
         router: appRouter,
-        createContext: async () => ({ runtime, user }),
+        createContext: async () => ({ runtime, user, review: null }),
       });
       return { status: res.status, body: (await res.json()) as HttpBody };
     },

@@ -3,5 +3,5 @@ import { contactsCsv } from '@/server/services/exports';
 
 export async function GET(_req: Request, { params }: { params: Promise<{ labId: string; analysisId: string }> }) {
   const { labId, analysisId } = await params;
-  return download(labId, (runtime) => contactsCsv(runtime, labId, analysisId));
+  return download(labId, { analysisId }, (runtime) => contactsCsv(runtime, labId, analysisId));
 }

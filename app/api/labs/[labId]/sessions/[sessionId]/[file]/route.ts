@@ -5,5 +5,5 @@ import { sessionMapFile } from '@/server/services/statespace';
 export async function GET(_req: Request, { params }: { params: Promise<{ labId: string; sessionId: string; file: string }> }) {
   const { labId, sessionId, file } = await params;
   if (file !== 'map.json' && file !== 'map.onnx') return new Response(`No file "${file}": expected map.json or map.onnx\n`, { status: 404 });
-  return download(labId, (runtime) => sessionMapFile(runtime, labId, sessionId, file));
+  return download(labId, null, (runtime) => sessionMapFile(runtime, labId, sessionId, file));
 }

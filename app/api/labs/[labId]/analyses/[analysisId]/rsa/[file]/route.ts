@@ -6,5 +6,5 @@ export async function GET(_req: Request, { params }: { params: Promise<{ labId: 
   const { labId, analysisId, file } = await params;
   const known = RSA_FILES.find((f) => f === file);
   if (!known) return new Response(`Unknown file ${file}; one of ${RSA_FILES.join(', ')}`, { status: 404 });
-  return download(labId, (runtime) => rsaFile(runtime, labId, analysisId, known));
+  return download(labId, { analysisId }, (runtime) => rsaFile(runtime, labId, analysisId, known));
 }
