@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Job, PgBoss } from 'pg-boss';
 import { appendLog, jobs, logLine } from '@/db/schema';
 import { JOB_QUEUE, type QueueMessage } from '@/lib/jobs';
+import { notify } from '@/server/services/notifications';
 import { JobCancelled, JobContext, type WorkerRuntime } from './context';
 import { handlers } from './handlers';
 
@@ -46,16 +47,26 @@ export async function runJob(runtime: WorkerRuntime, job: Job<QueueMessage>): Pr
     if (!handler) throw new Error(`No handler for jobs of kind "${row.kind}"; this worker may be older than the web app`);
     const result = await handler(ctx);
     ctx.throwIfCancelled();
-    await db
+    const done = await db
       .update(jobs)
       .set({ state: 'succeeded', progress: 1, step: 'Done', result: result ?? null, finishedAt: new Date(), updatedAt: new Date(), log: appendLog(logLine('Succeeded')) })
-      .where(ctx.isCurrent());
+      .where(ctx.isCurrent())
+      .returning({ id: jobs.id });
+    if (done.length) await notifyFinished(runtime, row, 'finished');
   } catch (err) {
     if (err instanceof JobCancelled || ctx.signal.aborted) return; // the row already says cancelled
     const { error, cause } = describeError(err);
-    await db
+    const failed = await db
       .update(jobs)
       .set({ state: 'failed', step: 'Failed', error, errorCause: cause, finishedAt: new Date(), updatedAt: new Date(), log: appendLog(logLine(error, 'error')) })
-      .where(ctx.isCurrent());
+      .where(ctx.isCurrent())
+      .returning({ id: jobs.id });
+    if (failed.length) await notifyFinished(runtime, row, 'failed', error);
   }
+}
+
+/** Tells whoever started the job that it ended (a superseded attempt tells no one). */
+async function notifyFinished(runtime: WorkerRuntime, job: typeof jobs.$inferSelect, outcome: 'finished' | 'failed', error?: string) {
+  if (!job.createdBy) return;
+  await notify(runtime.db, [job.createdBy], { kind: 'job', title: `${job.title}: ${outcome}`, excerpt: error ?? '', link: `/labs/${job.labId}/jobs?job=${job.id}` });
 }

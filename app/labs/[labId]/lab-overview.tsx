@@ -8,6 +8,7 @@ import type { LabRole } from '@/db/schema';
 import { useTRPC } from '../../_components/trpc';
 import { UploadFiles } from '../../_components/upload-files';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, Select, formatDate } from '../../_components/ui';
+import { SharedWithLab } from '../../_components/collaboration/shared-with-lab';
 import { StateSpaceCard } from './statespace-card';
 
 const can = (role: LabRole | undefined, needed: LabRole) =>
@@ -46,6 +47,7 @@ export function LabOverview({ labId, userId }: { labId: string; userId: string }
       <Datasets labId={labId} role={role} />
       <Analyses labId={labId} />
       <StateSpaceCard labId={labId} canEdit={can(role, 'editor')} />
+      <SharedWithLab labId={labId} />
       {can(role, 'editor') && <UploadRecording labId={labId} />}
       <div className="grid">
         <Members labId={labId} role={role} userId={userId} />

@@ -8,6 +8,7 @@ import { useMemo, useState } from 'react';
 import { BrainView } from '../../../../_components/brain/BrainView';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
+import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
 
 /**
  * A Level 1 analysis: the result, the whole brain (contacts coloured by a category's F1) and the electrode level
@@ -290,6 +291,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
         </div>
         <p className="muted">F1 per category from stratified cross-validated predictions; bold: predictive.</p>
       </Card>
+      {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="analysis" objectId={analysisId} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RsaNetworkSummary, RsaSummary } from '@/db/schema';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
+import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
 
 type Network = 'trained' | 'random';
 const NETWORKS: Record<Network, string> = { trained: 'Trained network', random: 'Random-weights control' };
@@ -102,6 +103,7 @@ export function RsaView({ labId, analysisId }: { labId: string; analysisId: stri
           </Card>
         </>
       )}
+      {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="analysis" objectId={analysisId} />}
     </div>
   );
 }

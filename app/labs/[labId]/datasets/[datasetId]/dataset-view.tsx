@@ -12,6 +12,7 @@ import { UploadFiles } from '../../../../_components/upload-files';
 import { Badge, Button, Card, Empty, ErrorMessage, Field, Input, ProgressBar, Select, formatDate } from '../../../../_components/ui';
 import { RsaForms } from './rsa-forms';
 import { StateSpaceForms } from './statespace-forms';
+import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
 
 const fmt = (v: number | null) => (v === null ? '—' : v.toFixed(1));
 
@@ -191,6 +192,7 @@ export function DatasetView({ labId, datasetId }: { labId: string; datasetId: st
         </table>
         {d.files.length === 0 && <Empty>Generated in Brainglass (no uploaded files).</Empty>}
       </Card>
+      {isMemberEditor(d.access) && <ShareCard labId={labId} objectKind="dataset" objectId={datasetId} />}
     </div>
   );
 }

@@ -1,8 +1,8 @@
-import { requireUser } from '@/server/auth/session';
+import { requireReader } from '@/server/auth/session';
 import { StatespaceView } from './statespace-view';
 
 export default async function StatespaceAnalysisPage({ params }: { params: Promise<{ labId: string; analysisId: string }> }) {
   const { labId, analysisId } = await params;
-  await requireUser(`/labs/${labId}/statespace/${analysisId}`);
+  await requireReader(`/labs/${labId}/statespace/${analysisId}`);
   return <StatespaceView labId={labId} analysisId={analysisId} />;
 }

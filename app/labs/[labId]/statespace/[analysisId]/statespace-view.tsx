@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import { ActionLegend, StateMap, actionColors } from '../../../../_components/state-map-view';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar } from '../../../../_components/ui';
+import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
 
 const f2 = (v: number) => v.toFixed(2);
 const f3 = (v: number) => v.toFixed(3);
@@ -145,6 +146,7 @@ export function StatespaceView({ labId, analysisId }: { labId: string; analysisI
           </div>
         </>
       )}
+      {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="statespace" objectId={analysisId} />}
     </div>
   );
 }
