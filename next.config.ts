@@ -6,6 +6,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['@electric-sql/pglite', 'pg-boss', 'pg', 'drizzle-orm', '@auth/drizzle-adapter'],
   poweredByHeader: false,
   typedRoutes: false,
+  async headers() {
+    // Published views are made to be embedded in papers' pages and lab sites; nothing else is loosened.
+    return [{ source: '/p/:slug/:version/embed', headers: [{ key: 'Content-Security-Policy', value: 'frame-ancestors *' }] }];
+  },
 };
 
 export default nextConfig;

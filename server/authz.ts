@@ -110,12 +110,14 @@ export interface Access {
  * No grant gives NOT_FOUND, as for an object that does not exist; too little gives FORBIDDEN.
  */
 export async function access(db: Db, caller: Caller, labId: string, raw: unknown, needed: LabRole): Promise<Access> {
+  const named = objectOfInput(raw);
+  const located = named ? await locateObject(db, labId, named) : null;
+  // An object named but not in this lab is not found for anyone, members included.
+  if (named && !located) throw new TRPCError({ code: 'NOT_FOUND', message: 'Not found' });
   if (caller.userId) {
     const role = await memberRole(db, labId, caller.userId);
     if (role) return { role: enough(role, needed), via: 'member' };
   }
-  const named = objectOfInput(raw);
-  const located = named ? await locateObject(db, labId, named) : null;
   if (located && caller.userId) {
     const role = await sharedRole(db, labId, located, caller.userId);
     if (role) return { role: enough(role, needed), via: 'share' };

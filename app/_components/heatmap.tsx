@@ -3,6 +3,13 @@
 import { useEffect, useRef } from 'react';
 import { colorAt, limitsOf, type ColormapName } from '@/lib/colormaps';
 
+/** Where the cells of a Heatmap of this size are drawn, in canvas px (axes left and below, colour bar right). */
+export function plotAreaOf(width: number, height: number) {
+  const left = 44;
+  const top = 8;
+  return { left, top, plotW: width - left - 70, plotH: height - 28 - top };
+}
+
 /**
  * A frequency x time map on a canvas: frequencies bottom to top, time left to right, stimulus onset marked, axes
  * labelled, and a colour bar with its limits.
@@ -33,10 +40,7 @@ export function Heatmap({
     if (!ctx) return;
     const nF = freqs.length;
     const nT = times.length;
-    const left = 44;
-    const bottom = 28;
-    const plotW = width - left - 70;
-    const plotH = height - bottom - 8;
+    const { left, plotW, plotH } = plotAreaOf(width, height);
     ctx.clearRect(0, 0, width, height);
     const cw = plotW / nT;
     const chh = plotH / nF;

@@ -6,3 +6,4 @@ export * from './cluster';
 export * from './summary';
 export * from './export';
 export * from './responsiveness';
+export * from './similarity';

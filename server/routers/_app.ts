@@ -9,6 +9,9 @@ import { statespaceRouter } from './statespace';
 import { rsaRouter } from './rsa';
 import { sharingRouter } from './sharing';
 import { inboxRouter } from './inbox';
+import { catalogueRouter } from './catalogue';
+import { annotationsRouter } from './annotations';
+import { publishingRouter } from './publishing';
 
 export const appRouter = router({
   account: accountRouter,
@@ -21,6 +24,9 @@ export const appRouter = router({
   rsa: rsaRouter,
   sharing: sharingRouter,
   inbox: inboxRouter,
+  catalogue: catalogueRouter,
+  annotations: annotationsRouter,
+  publishing: publishingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -84,18 +84,20 @@ export async function getContactMaps(db: Db, blobs: BlobStore, labId: string, an
     .from(analysisContacts)
     .where(and(eq(analysisContacts.analysisId, analysisId), eq(analysisContacts.channelIndex, channelIndex)));
   if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No result for this contact (yet)' });
-  const [nFreqs, nBins] = row.blobs.shape!.split('x').map(Number) as [number, number];
+  return { ...row, blobs: undefined, summary: signaturesSummaryOf(analysis.summary), ...(await contactMaps(blobs, row.blobs)) };
+}
+
+/** The maps of a contact's result blobs ('maps', 'mdi', 'shape'), split per category as plain arrays. */
+export async function contactMaps(blobs: BlobStore, keys: Record<string, string>) {
+  const [nFreqs, nBins] = keys.shape!.split('x').map(Number) as [number, number];
   const size = nFreqs * nBins;
-  const maps = await float32(blobs, row.blobs.maps!);
-  const mdi = await float32(blobs, row.blobs.mdi!);
+  const maps = await float32(blobs, keys.maps!);
+  const mdi = await float32(blobs, keys.mdi!);
   const nClasses = maps.length / (3 * size);
   const part = (c: number, k: number) => Array.from(maps.subarray((c * 3 + k) * size, (c * 3 + k + 1) * size));
   return {
-    ...row,
-    blobs: undefined,
     nFreqs,
     nBins,
-    summary: signaturesSummaryOf(analysis.summary),
     importance: Array.from({ length: nClasses }, (_, c) => part(c, 0)),
     meanLogPower: Array.from({ length: nClasses }, (_, c) => part(c, 1)),
     signatures: Array.from({ length: nClasses }, (_, c) => part(c, 2)),
@@ -127,7 +129,7 @@ export async function contactForest(db: Db, labId: string, analysisId: string, c
   return row;
 }
 
-async function float32(blobs: BlobStore, key: string): Promise<Float32Array> {
+export async function float32(blobs: BlobStore, key: string): Promise<Float32Array> {
   const bytes = await blobs.get(key);
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }

@@ -1,12 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
-import { analyses, analysisContacts, signaturesSummaryOf } from '@/db/schema';
+import { analyses, analysisContacts, signaturesSummaryOf, type SignaturesSummary } from '@/db/schema';
 import { ndarray, toNpy } from '@/lib/arrays';
 import { unpackForest } from '@/lib/ml/forest/serialize';
 import { forestToOnnx } from '@/lib/onnx';
 import { contactsCsv as toContactsCsv } from '@/lib/signatures/export';
 import type { Runtime } from '@/server/runtime';
-import { contactForest } from './analyses';
+import type { BlobStore } from '@/server/storage/blobs';
+import { contactForest, float32 } from './analyses';
 
 async function analysisOf(runtime: Runtime, labId: string, analysisId: string) {
   const [a] = await runtime.db.select().from(analyses).where(and(eq(analyses.id, analysisId), eq(analyses.labId, labId)));
@@ -26,23 +27,31 @@ export async function contactsCsv(runtime: Runtime, labId: string, analysisId: s
 export async function importanceNpy(runtime: Runtime, labId: string, analysisId: string) {
   const a = await analysisOf(runtime, labId, analysisId);
   const rows = await runtime.db.select().from(analysisContacts).where(eq(analysisContacts.analysisId, analysisId)).orderBy(asc(analysisContacts.channelIndex));
-  const nC = a.summary.categories.length;
-  const nF = a.summary.freqs.length;
-  const nT = a.summary.binTimes.length;
+  return { body: await importanceNpyOf(runtime.blobs, rows, a.summary), type: 'application/octet-stream', name: 'importance.npy' };
+}
+
+/** importance.npy of the given contacts' result blobs, in their order (also for published snapshots). */
+export async function importanceNpyOf(blobs: BlobStore, contacts: readonly { blobs: Record<string, string> }[], summary: SignaturesSummary): Promise<Uint8Array> {
+  const nC = summary.categories.length;
+  const nF = summary.freqs.length;
+  const nT = summary.binTimes.length;
   const size = nF * nT;
-  const out = new Float32Array(rows.length * nC * size);
-  for (const [i, r] of rows.entries()) {
-    const bytes = await runtime.blobs.get(r.blobs.maps!);
-    const maps = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const out = new Float32Array(contacts.length * nC * size);
+  for (const [i, r] of contacts.entries()) {
+    const maps = await float32(blobs, r.blobs.maps!);
     for (let c = 0; c < nC; c++) out.set(maps.subarray(c * 3 * size, (c * 3 + 1) * size), (i * nC + c) * size);
   }
-  return { body: toNpy(ndarray('float32', out, [rows.length, nC, nF, nT], ['contacts', 'categories', 'freqs', 'times'])), type: 'application/octet-stream', name: 'importance.npy' };
+  return toNpy(ndarray('float32', out, [contacts.length, nC, nF, nT], ['contacts', 'categories', 'freqs', 'times']));
 }
 
 /** The contact's forest refitted on all trials, as an ONNX TreeEnsembleClassifier over its flattened features. */
 export async function decoderOnnx(runtime: Runtime, labId: string, analysisId: string, channelIndex: number) {
   const a = await analysisOf(runtime, labId, analysisId);
   const row = await contactForest(runtime.db, labId, analysisId, channelIndex);
-  const forest = unpackForest(await runtime.blobs.get(row.blobs.forest!));
-  return { body: forestToOnnx(forest, { classLabels: a.summary.categories.map((_, i) => i) }), type: 'application/octet-stream', name: `${row.name}-decoder.onnx` };
+  return { body: await decoderOnnxOf(runtime.blobs, row.blobs.forest!, a.summary.categories), type: 'application/octet-stream', name: `${row.name}-decoder.onnx` };
+}
+
+/** The ONNX model of a stored forest (blob key), with the categories' indices as class labels. */
+export async function decoderOnnxOf(blobs: BlobStore, forestKey: string, categories: readonly string[]): Promise<Uint8Array> {
+  return forestToOnnx(unpackForest(await blobs.get(forestKey)), { classLabels: categories.map((_, i) => i) });
 }

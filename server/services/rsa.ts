@@ -168,24 +168,27 @@ export const RSA_FILES = ['contacts.csv', 'alignment.json', 'alignment.csv', 'rh
 export async function rsaFile(runtime: Runtime, labId: string, analysisId: string, file: (typeof RSA_FILES)[number]) {
   const row = await rsaRow(runtime.db, labId, analysisId);
   if (row.status !== 'ready' || !row.summary) throw new TRPCError({ code: 'NOT_FOUND', message: 'No finished analysis with this id' });
-  const summary = row.summary;
-  const base = row.name.replace(/[^\w.-]+/g, '_');
-  const npy = async (key: string | undefined) => ({ body: toNpy(await arrayOf(runtime.blobs, key)), type: 'application/octet-stream', name: `${base}-${file}` });
+  return { ...(await rsaFileOf(runtime.blobs, row.summary, row.blobs, file)), name: `${row.name.replace(/[^\w.-]+/g, '_')}-${file}` };
+}
+
+/** One download file from an RSA summary and the analysis's array blobs (also for published snapshots). */
+export async function rsaFileOf(blobs: BlobStore, summary: RsaSummary, keys: Record<string, string>, file: (typeof RSA_FILES)[number]) {
+  const npy = async (key: string | undefined) => ({ body: toNpy(await arrayOf(blobs, key)), type: 'application/octet-stream' });
   switch (file) {
     case 'alignment.json':
-      return { body: JSON.stringify({ areas: summary.areas, layers: summary.layers, ...summary.networks, rows: alignmentRows(summary) }, null, 1), type: 'application/json', name: `${base}-${file}` };
+      return { body: JSON.stringify({ areas: summary.areas, layers: summary.layers, ...summary.networks, rows: alignmentRows(summary) }, null, 1), type: 'application/json' };
     case 'alignment.csv':
-      return { body: alignmentCsvOf(summary), type: 'text/csv', name: `${base}-${file}` };
+      return { body: alignmentCsvOf(summary), type: 'text/csv' };
     case 'contacts.csv': {
-      const get = async (k: string) => (await arrayOf(runtime.blobs, row.blobs[k])).data as Float32Array;
+      const get = async (k: string) => (await arrayOf(blobs, keys[k])).data as Float32Array;
       const body = contactsCsvOf(summary, { trained: await get('rho:trained'), random: await get('rho:random') }, { trained: await get('p:trained'), random: await get('p:random') });
-      return { body, type: 'text/csv', name: `${base}-${file}` };
+      return { body, type: 'text/csv' };
     }
     case 'rdms.npy':
-      return npy(row.blobs.rdms);
+      return npy(keys.rdms);
     default: {
       const [what, network] = file.replace('.npy', '').split('-') as ['rho' | 'p', 'trained' | 'random'];
-      return npy(row.blobs[`${what}:${network}`]);
+      return npy(keys[`${what}:${network}`]);
     }
   }
 }

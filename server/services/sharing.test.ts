@@ -70,7 +70,7 @@ describe(`sharing and access (${databaseKind})`, () => {
     await expect(
       platform.as(ben).sharing.createReviewLink({ labId: labA, objectKind: 'analysis', objectId: analysisId, label: '', expiresInDays: 30 }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(platform.as(ben).datasets.update({ labId: labA, datasetId, name: 'renamed' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(platform.as(ben).datasets.update({ labId: labA, datasetId, name: 'renamed', description: '' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('an editor share gives editor rights on that object only, never membership', async () => {

@@ -30,6 +30,8 @@ export interface BrainViewProps {
   /** EEG sensors: show the scalp with a topomap of the values. */
   eeg?: boolean;
   selected?: string | null;
+  /** Contacts marked with a pin (e.g. those with annotations). */
+  pinned?: readonly string[];
   onSelect?: (name: string | null) => void;
   /** Called once the first frame with the contacts is drawn (benchmarks, tests). */
   onReady?: (viewer: BrainViewer) => void;
@@ -55,6 +57,7 @@ export function BrainView({
   parcelValues,
   eeg = false,
   selected,
+  pinned,
   onSelect,
   onReady,
   height = 520,
@@ -187,6 +190,12 @@ export function BrainView({
     if (!viewer) return;
     viewer.setSelected(selection ? electrodes.findIndex((e) => e.name === selection) : -1);
   }, [viewer, selection, electrodes]);
+
+  useEffect(() => {
+    if (!viewer) return;
+    const names = new Set(pinned ?? []);
+    viewer.setPins(electrodes.flatMap((e, i) => (names.has(e.name) ? [i] : [])));
+  }, [viewer, pinned, electrodes]);
 
   useEffect(() => {
     if (!viewer) return;

@@ -9,6 +9,7 @@ import {
   BufferAttribute,
   BufferGeometry,
   Color,
+  ConeGeometry,
   DirectionalLight,
   DoubleSide,
   Float32BufferAttribute,
@@ -277,6 +278,10 @@ export class BrainViewer {
   });
   private readonly marker: ThreeMesh;
   private selected = -1;
+  /** Annotation pins: a cone above each pinned contact, pointing at it. */
+  private pins: InstancedMesh | null = null;
+  private pinned: number[] = [];
+  private readonly pinMaterial = new MeshLambertMaterial({ color: 0xf59f00 });
 
   private readonly pickTarget = new WebGLRenderTarget(PICK_SIZE, PICK_SIZE);
   private readonly pickPixels = new Uint8Array(PICK_SIZE * PICK_SIZE * 4);
@@ -516,6 +521,28 @@ export class BrainViewer {
     this.requestRender();
   }
 
+  /** Puts a pin above each given contact (annotated ones); an empty list removes them. */
+  setPins(indices: readonly number[]): void {
+    this.pinned = indices.filter((i) => i >= 0 && i < (this.electrodes?.count ?? 0));
+    this.disposeObject(this.pins);
+    this.pins = null;
+    if (this.pinned.length) {
+      const r = this.electrodeRadius;
+      // Along +z (superior), tip down touching the top of the contact.
+      const geometry = new ConeGeometry(r * 0.9, r * 3, 12).rotateX(-Math.PI / 2).translate(0, 0, r * 2.5);
+      this.pins = new InstancedMesh(geometry, this.pinMaterial, this.pinned.length);
+      this.pinned.forEach((index, k) => {
+        this.electrodes!.getMatrixAt(index, this.matrix);
+        this.point.setFromMatrixPosition(this.matrix);
+        this.pins!.setMatrixAt(k, this.matrix.makeTranslation(this.point.x, this.point.y, this.point.z));
+      });
+      this.pins.instanceMatrix.needsUpdate = true;
+      this.pins.computeBoundingSphere();
+      this.scene.add(this.pins);
+    }
+    this.requestRender();
+  }
+
   /** Name and region of a contact, for tooltips. */
   electrode(index: number): { name: string; region?: string } | null {
     if (index < 0 || index >= this.electrodeNames.length) return null;
@@ -669,12 +696,13 @@ export class BrainViewer {
     this.canvas.removeEventListener('pointerup', this.handlePointerUp);
     this.canvas.removeEventListener('pointerleave', this.handlePointerLeave);
     this.controls.dispose();
-    for (const object of [this.electrodes, this.aal, this.scalp, this.marker]) this.disposeObject(object);
+    for (const object of [this.electrodes, this.aal, this.scalp, this.marker, this.pins]) this.disposeObject(object);
     for (const cortex of [this.pial.lh, this.pial.rh, this.inflated.lh, this.inflated.rh]) this.disposeObject(cortex?.mesh ?? null);
     for (const material of [this.materials.lh, this.materials.rh, this.scalpMaterial, this.electrodeMaterial, ...Object.values(this.depthOnly)]) {
       material.dispose();
     }
     (this.marker.material as MeshBasicMaterial).dispose();
+    this.pinMaterial.dispose();
     this.pickTarget.dispose();
     this.renderer.dispose();
     if (this.ownsCanvas) this.canvas.remove();
@@ -742,6 +770,7 @@ export class BrainViewer {
     mesh.instanceMatrix.needsUpdate = true;
     mesh.computeBoundingSphere();
     if (this.selected >= 0) this.setSelected(this.selected);
+    if (this.pinned.length) this.setPins(this.pinned);
     this.requestRender();
   }
 

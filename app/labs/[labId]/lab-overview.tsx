@@ -42,6 +42,12 @@ export function LabOverview({ labId, userId }: { labId: string; userId: string }
           <Link className="btn btn-secondary" href={`/labs/${labId}/jobs`}>
             Jobs
           </Link>
+          <Link className="btn btn-secondary" href={`/labs/${labId}/catalogue`}>
+            Catalogue
+          </Link>
+          <Link className="btn btn-secondary" href={`/labs/${labId}/annotations`}>
+            Annotations
+          </Link>
         </div>
       </div>
       <Datasets labId={labId} role={role} />

@@ -5,10 +5,12 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
+import { AnalysisAnnotations, useAnnotatedContacts } from '../../../../_components/annotations/analysis-annotations';
 import { BrainView } from '../../../../_components/brain/BrainView';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
 import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
+import { PublishCard } from '@/app/_components/publishing/publish-card';
 
 /**
  * A Level 1 analysis: the result, the whole brain (contacts coloured by a category's F1) and the electrode level
@@ -90,6 +92,9 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
     }
     return Object.fromEntries([...sums].map(([k, [s, n]]) => [k, s / n]));
   }, [a, categoryIndex]);
+
+  const annotated = useAnnotatedContacts(labId, analysisId, a?.access);
+  const pinned = useMemo(() => [...annotated.keys()], [annotated]);
 
   if (analysis.error) return <ErrorMessage error={analysis.error} />;
   if (!a) return <p className="muted">Loading…</p>;
@@ -185,6 +190,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
             colormap="viridis"
             parcelValues={parcelF1}
             selected={selected}
+            pinned={pinned}
             onSelect={(name) => {
               // Clicking a contact on the brain opens its importance map for the category shown.
               const contact = a.contacts.find((c) => c.name === name);
@@ -202,6 +208,14 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
           )}
         </Card>
       )}
+      <AnalysisAnnotations
+        labId={labId}
+        analysisId={analysisId}
+        access={a.access}
+        contact={selectedContact ?? null}
+        region={region || null}
+        onSelectContact={(name) => setView({ contact: name })}
+      />
       <Card title="Regions">
         <table aria-label="Regions">
           <thead>
@@ -292,6 +306,7 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
         <p className="muted">F1 per category from stratified cross-validated predictions; bold: predictive.</p>
       </Card>
       {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="analysis" objectId={analysisId} />}
+      {isMemberEditor(a.access) && a.status === 'ready' && <PublishCard labId={labId} analysisId={analysisId} analysisName={a.name} />}
     </div>
   );
 }

@@ -4,9 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import type { RsaNetworkSummary, RsaSummary } from '@/db/schema';
+import { RsaCellAnnotations } from '../../../../_components/annotations/picked-annotations';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
 import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
+import { PublishCard } from '@/app/_components/publishing/publish-card';
 
 type Network = 'trained' | 'random';
 const NETWORKS: Record<Network, string> = { trained: 'Trained network', random: 'Random-weights control' };
@@ -58,6 +60,7 @@ export function RsaView({ labId, analysisId }: { labId: string; analysisId: stri
             </div>
           </Card>
           <Heatmaps summary={s} layerLabels={a.layerLabels} />
+          <RsaCellAnnotations labId={labId} analysisId={analysisId} access={a.access} summary={s} layerLabels={a.layerLabels} />
           <RdmView labId={labId} analysisId={analysisId} summary={s} layerLabels={a.layerLabels} />
           <Card title="Contacts: best layer per band (trained network)">
             <table aria-label="Contacts">
@@ -104,11 +107,12 @@ export function RsaView({ labId, analysisId }: { labId: string; analysisId: stri
         </>
       )}
       {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="analysis" objectId={analysisId} />}
+      {isMemberEditor(a.access) && a.status === 'ready' && <PublishCard labId={labId} analysisId={analysisId} analysisName={a.name} />}
     </div>
   );
 }
 
-function AlignmentTable({ summary: s, network }: { summary: RsaSummary; network: Network }) {
+export function AlignmentTable({ summary: s, network }: { summary: RsaSummary; network: Network }) {
   const alignment = s.networks[network].alignment;
   return (
     <table aria-label={`Alignment, ${NETWORKS[network]}`}>
@@ -146,7 +150,7 @@ function AlignmentTable({ summary: s, network }: { summary: RsaSummary; network:
   );
 }
 
-function Heatmaps({ summary: s, layerLabels }: { summary: RsaSummary; layerLabels: string[] }) {
+export function Heatmaps({ summary: s, layerLabels }: { summary: RsaSummary; layerLabels: string[] }) {
   const [network, setNetwork] = useState<Network>('trained');
   const net: RsaNetworkSummary = s.networks[network];
   const nL = s.layers.length;

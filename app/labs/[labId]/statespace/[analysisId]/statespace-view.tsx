@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
 import { useMemo } from 'react';
+import { StateMapAnnotations } from '../../../../_components/annotations/picked-annotations';
 import { ActionLegend, StateMap, actionColors } from '../../../../_components/state-map-view';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar } from '../../../../_components/ui';
@@ -146,6 +147,7 @@ export function StatespaceView({ labId, analysisId }: { labId: string; analysisI
           </div>
         </>
       )}
+      {classes.length > 0 && <StateMapAnnotations labId={labId} analysisId={analysisId} access={a.access} actions={classes} />}
       {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="statespace" objectId={analysisId} />}
     </div>
   );

@@ -3,6 +3,8 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { AddToCatalogue } from '../../../../../../_components/catalogue/add-to-catalogue';
+import { ContactImportanceMap, ContactThreads, useContactAnnotating } from '../../../../../../_components/annotations/contact-annotations';
 import { Heatmap } from '../../../../../../_components/heatmap';
 import { useTRPC } from '../../../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, Select } from '../../../../../../_components/ui';
@@ -17,6 +19,7 @@ export function ContactView({ labId, analysisId, channelIndex }: { labId: string
   const router = useRouter();
   const pathname = usePathname();
   const chosen = useSearchParams().get('category');
+  const annotating = useContactAnnotating({ labId, analysisId, channelIndex });
   if (contact.error) return <ErrorMessage error={contact.error} />;
   const c = contact.data;
   if (!c?.summary) return <p className="muted">Loading…</p>;
@@ -57,13 +60,25 @@ export function ContactView({ labId, analysisId, channelIndex }: { labId: string
         }
       >
         <div className="row" style={{ alignItems: 'flex-start' }}>
-          <Heatmap values={c.importance[shown]!} freqs={freqs} times={binTimes} label={`Importance for ${categories[shown]}`} />
+          <ContactImportanceMap annotating={annotating} contact={c.name} category={categories[shown]!} values={c.importance[shown]!} freqs={freqs} times={binTimes} label={`Importance for ${categories[shown]}`} />
           <Heatmap values={c.meanLogPower[shown]!} freqs={freqs} times={binTimes} colormap="rdbu" label={`Mean log power of ${categories[shown]} trials`} unit="log ratio to baseline" />
           <Heatmap values={c.signatures[shown]!} freqs={freqs} times={binTimes} colormap="rdbu" label={`Signature of ${categories[shown]}`} unit="+1 increase, −1 decrease" />
           <Heatmap values={c.mdi} freqs={freqs} times={binTimes} label="Mean decrease in impurity (all categories)" />
         </div>
         <p className="muted">Frequency (Hz) up, time (ms from stimulus onset, dashed line) right.</p>
+        <AddToCatalogue
+          key={shown}
+          analysisLabId={labId}
+          analysisId={analysisId}
+          source={{ type: 'contact', category: categories[shown]!, channelIndex }}
+          defaultName={`${c.name} ${categories[shown]}`}
+        />
       </Card>
+      {annotating.rights.canRead && (
+        <Card title="Annotations">
+          <ContactThreads annotating={annotating} contact={c.name} category={categories[shown]!} />
+        </Card>
+      )}
       <Card title="Confusion matrix (cross-validated)">
         <table aria-label="Confusion matrix">
           <thead>

@@ -2,6 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { AnchorAnnotations } from '../../../../../../_components/annotations/annotations';
+import { AddToCatalogue } from '../../../../../../_components/catalogue/add-to-catalogue';
 import { Dendrogram } from '../../../../../../_components/dendrogram';
 import { Heatmap } from '../../../../../../_components/heatmap';
 import { useTRPC } from '../../../../../../_components/trpc';
@@ -56,6 +58,15 @@ export function SignaturesView({ labId, analysisId, category }: { labId: string;
                   </span>
                 ))}
               </p>
+              <AddToCatalogue analysisLabId={labId} analysisId={analysisId} source={{ type: 'cluster', category, clusterId: cl.id }} defaultName={`${category} cluster ${cl.id}`} />
+              <AnchorAnnotations
+                object={{ labId, objectKind: 'analysis', objectId: analysisId }}
+                access={analysis.data!.access}
+                scope={{ anchorTypes: ['cluster'] }}
+                match={(anchor) => anchor?.type === 'cluster' && anchor.category === category && anchor.clusterId === cl.id}
+                anchor={{ type: 'cluster', category, clusterId: cl.id }}
+                action={`Annotate cluster ${cl.id}`}
+              />
             </Card>
           ))}
       </div>
