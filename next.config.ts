@@ -7,8 +7,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {
-    // Published views are made to be embedded in papers' pages and lab sites; nothing else is loosened.
-    return [{ source: '/p/:slug/:version/embed', headers: [{ key: 'Content-Security-Policy', value: 'frame-ancestors *' }] }];
+    // Published views are made to be embedded in papers' pages and lab sites; every other page may be framed only by
+    // Brainglass itself (no clickjacking of signed-in pages).
+    return [
+      { source: '/p/:slug/:version/embed', headers: [{ key: 'Content-Security-Policy', value: 'frame-ancestors *' }] },
+      { source: '/((?!p/[^/]+/[^/]+/embed$).*)', headers: [{ key: 'Content-Security-Policy', value: "frame-ancestors 'self'" }] },
+    ];
   },
 };
 

@@ -121,7 +121,8 @@ export async function main(argv: string[]): Promise<number> {
     const drawn = await drawVisualHierarchy(network, {
       seed,
       perCategory: Number(flags['per-category']),
-      generate: (layers, labels, cats) => runInThread('synthesizeVisual', { layers, seed, labels, categories: cats }),
+      generate: (layers, labels, cats, control) => runInThread('synthesizeVisual', { layers, seed, labels, categories: cats, control }),
+      rdm: (a, n) => runInThread('layerRdm', { data: a.data, n, features: a.features }),
       onProgress: (f, step) => progress(f, step),
     });
     const s = drawn.epochs;

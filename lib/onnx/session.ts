@@ -27,15 +27,19 @@ export function cudaListed(): boolean {
   return listSupportedBackends().some((b) => b.name === 'cuda') && cudaLibraryPresent();
 }
 
-/** Whether onnxruntime-node's CUDA provider library was installed; true when that cannot be told (then try). */
+/**
+ * Whether onnxruntime-node's CUDA provider library was installed. The package is found by module resolution, or in
+ * the working directory's node_modules where a bundler (Next.js) has replaced resolution with a module id.
+ */
 function cudaLibraryPresent(): boolean {
+  const roots = [path.join(process.cwd(), 'node_modules', 'onnxruntime-node')];
   try {
-    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
-    const bin = path.join(path.dirname(entry), '..', 'bin', 'napi-v6', process.platform, process.arch);
-    return existsSync(path.join(bin, process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'));
+    roots.unshift(path.join(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..'));
   } catch {
-    return true;
+    // bundled: the working-directory fallback decides
   }
+  const file = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return roots.some((root) => existsSync(path.join(root, 'bin', 'napi-v6', process.platform, process.arch, file)));
 }
 
 export async function openSession(model: Uint8Array, choice: ProviderChoice = 'auto'): Promise<OpenedSession> {

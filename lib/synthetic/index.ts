@@ -22,10 +22,12 @@ export type {
 export {
   DEFAULT_STIMULUS_CATEGORIES,
   VISUAL_GENERATOR,
+  VISUAL_CONTROL_NETWORKS,
   VISUAL_GENERATOR_VERSION,
   generateHierarchyEpochs,
   generateStimuli,
   layerDrive,
+  visualControlSeeds,
 } from './visual';
 export type {
   HierarchyEpochOptions,

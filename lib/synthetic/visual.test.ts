@@ -10,6 +10,7 @@ import {
   generateHierarchyEpochs,
   generateStimuli,
   layerDrive,
+  visualControlSeeds,
   type LayerRepresentation,
 } from './index';
 
@@ -159,6 +160,65 @@ describe('layer-specific drives', () => {
     expect(corr(specific, shared)).toBeLessThan(0.3);
     const plain = drive(0).subarray(2 * n, 3 * n);
     expect(corr(plain, shared)).toBeGreaterThan(0.9);
+  });
+});
+
+describe('drives contrasted with control networks', () => {
+  it('avoid what a control network shares with the layer, and skip a control equal to the layer', () => {
+    const n = 60;
+    const d = 12;
+    const rng = new Rng(6);
+    const gauss = () => Array.from({ length: n }, () => rng.gaussian());
+    // Layer 1 carries a factor a random network would share (strong) and one of its own (weaker); layer 0 is the
+    // input, which the control network has too.
+    const generic = gauss();
+    const own = gauss();
+    const input = gauss();
+    const layer = (parts: [number, number[]][]) => {
+      const data = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) for (let f = 0; f < d; f++) data[i * d + f] = parts[f % parts.length][0] * parts[f % parts.length][1][i] + 0.05 * rng.gaussian();
+      return data;
+    };
+    const layers: LayerRepresentation[] = [
+      { layer: 'pixels', features: d, data: layer([[1, input]]) },
+      { layer: 'trained', features: d, data: layer([[2, generic], [1, own]]) },
+    ];
+    const control = [euclideanRdm(layers[0].data, n, d), euclideanRdm(layer([[2, generic]]), n, d)];
+    const contacts = defaultIeegContacts(3).filter((c) => c.region === 'BA17').slice(0, 1);
+    const corr = (u: ArrayLike<number>, z: number[]) => {
+      const x = Array.from(u, (v) => normIsf(v));
+      const mx = x.reduce((a, b) => a + b, 0) / n;
+      const mz = z.reduce((a, b) => a + b, 0) / n;
+      let sxz = 0;
+      let sxx = 0;
+      let szz = 0;
+      for (let i = 0; i < n; i++) {
+        sxz += (x[i] - mx) * (z[i] - mz);
+        sxx += (x[i] - mx) ** 2;
+        szz += (z[i] - mz) ** 2;
+      }
+      return Math.abs(sxz / Math.sqrt(sxx * szz));
+    };
+    const run = (withControl: boolean) => generateHierarchyEpochs(layers, { seed: 3, contacts, areaLayers: [1], areas: ['BA17'], ...(withControl ? { control } : {}) }).hierarchy;
+    const plain = run(false);
+    const contrasted = run(true);
+    expect(corr(plain.drive.subarray(n, 2 * n), generic)).toBeGreaterThan(0.9);
+    expect(corr(contrasted.drive.subarray(n, 2 * n), own)).toBeGreaterThan(0.9);
+    expect(corr(contrasted.drive.subarray(n, 2 * n), generic)).toBeLessThan(0.3);
+    expect([contrasted.nControl, contrasted.controlSpecificity]).toEqual([2, 2]);
+    // The input layer is not contrasted with its own copy in the control: only with the other control layer, which
+    // does not carry the input's factor, so its drive still follows the input.
+    expect(corr(contrasted.drive.subarray(0, n), input)).toBeGreaterThan(0.9);
+    expect(() => generateHierarchyEpochs(layers, { contacts, control: [new Float64Array(3)] })).toThrow(/control RDM/);
+  });
+
+  it('draws control seeds of its own: fixed per seed, distinct, away from small analysis seeds', () => {
+    const seeds = visualControlSeeds(1);
+    expect(seeds).toEqual(visualControlSeeds(1));
+    expect(seeds).toHaveLength(4);
+    expect(new Set(seeds).size).toBe(4);
+    expect(seeds.every((s) => Number.isInteger(s) && s >= 1000 && s < 2 ** 31)).toBe(true);
+    expect(visualControlSeeds(2)).not.toEqual(seeds);
   });
 });
 

@@ -20,11 +20,27 @@
  * correlated 0.75 with the pixel RDM and 0.07 with its own), so every area carried the same image structure, the
  * areas were not told apart, and a random-weights network, whose layers keep that structure, aligned about as
  * well as the trained one. Measured on the app's synthetic dataset (seed 1, 12 per category): trained alignment
- * rose from about 0.2-0.27 to 0.34-0.44 (p <= 0.006) in all six gamma band/windows. The random-weights control
- * still aligns (rho 0.22-0.52, p < 0.05 in two of six), because the pixel layer is the same in both networks
- * (area 1's pairs sit at the first layers of either) and MobileNetV2's middle layers share structure with any
- * random convolutional network; projecting the pixels' top principal components out as well made the control
- * non-significant but lost the trained alignment in high gamma, so it is not done.
+ * rose from about 0.2-0.27 to 0.34-0.44 (p <= 0.006) in all six gamma band/windows.
+ *
+ * Trained-specific drives (version 3): the random-weights control still aligned (rho 0.22-0.52, p < 0.05 in two of
+ * six gamma band/windows). Its layers all carry much the same representation (their RDMs correlate 0.8-0.98 with
+ * each other and about 0.6 with the pixels'), the pixel layer is the same in both networks, so area 1's contacts
+ * pair with the first layers of either, and whenever a later area's drive happened to share structure with the
+ * random representation its contacts paired with random layers all over 0-8, which reads as alignment. What the
+ * paper's control asks is whether the brain carries what training put into the layers, so the drive of layer k is
+ * made to carry the part of trained layer k that random networks do not reproduce: `control` takes the RDMs of
+ * the layers of random-weights networks of the same architecture, and their mean Gram matrix joins the contrast
+ * (weight `controlSpecificity`, default 2), except where a control representation equals layer k (the shared
+ * pixels: area 1 stays driven by the pixels' own structure). The drive is still a projection of layer k's
+ * activations, and only the gamma band carries it. The control networks must be independent draws, not the
+ * analysis's control (server/rsa/synthetic.ts draws them with visualControlSeeds): one or two draws are not
+ * enough, because each random network has structure of its own that a given drive may share by chance (measured:
+ * contrasting with two draws left a third, held-out draw significantly aligned for some pairs of draws); with four
+ * (weight 2) every held-out draw tried (seeds 1, 2, 8) had no significant pair outside area 1. On the app's
+ * synthetic dataset (seed 1, 12 per category, analysis controlSeed 1): trained alignment 0.42-0.61 (p 0.0004-0.036)
+ * in the six gamma band/windows, the random control's undefined in all six (its 15-19 significant pairs all in
+ * area 1), nothing in theta and alpha. Areas 2 and 3 (block_2_add, block_7_add) still rarely reach p <= 0.001 at
+ * n = 60: what is specific to those layers is a small share of their variance.
  */
 import { VENTRAL_STREAM_AREAS } from '../rsa/hierarchy';
 import { normCdf } from '../stats/normal';
@@ -39,7 +55,10 @@ import { Rng } from './random';
 
 export const VISUAL_GENERATOR = 'brainglass/synthetic-visual';
 /** Bump when the same options and seed would produce different numbers. */
-export const VISUAL_GENERATOR_VERSION = 2;
+export const VISUAL_GENERATOR_VERSION = 3;
+
+/** Random-weights networks whose layers the synthetic dataset's drives are contrasted with (see the header). */
+export const VISUAL_CONTROL_NETWORKS = 4;
 
 export const DEFAULT_STIMULUS_CATEGORIES: readonly string[] = ['house', 'face', 'animal', 'scene', 'tool'];
 
@@ -47,6 +66,7 @@ export const DEFAULT_STIMULUS_CATEGORIES: readonly string[] = ['house', 'face', 
 const STREAM_IMAGES = 101;
 const STREAM_PROJECTION = 102;
 const STREAM_TRIAL_JITTER = 103;
+const STREAM_CONTROL_SEEDS = 104;
 
 type Rgb = readonly [number, number, number];
 type Point = readonly [number, number];
@@ -429,6 +449,15 @@ export interface HierarchyEpochOptions
    * from k (default 1; 0: each layer's plain first principal component).
    */
   specificity?: number;
+  /**
+   * Control representations over the same stimuli, as condensed Euclidean RDMs (lib/rsa euclideanRdm): e.g. the
+   * layers of random-weights networks of the same architecture. Their trace-normalised Gram matrices join the
+   * contrast of every layer they do not equal (the shared pixel layer is not contrasted with itself), weighted by
+   * `controlSpecificity`.
+   */
+  control?: readonly ArrayLike<number>[];
+  /** Weight of the control representations' mean Gram matrix in each layer's contrast (default 2). */
+  controlSpecificity?: number;
   /** Band and window of the stimulus-driven power increase (default 30-150 Hz, 0.05-0.45 s). */
   fminHz?: number;
   fmaxHz?: number;
@@ -450,6 +479,11 @@ export interface HierarchyGroundTruth {
   areaLayers: number[];
   projection: LayerProjection;
   specificity: number;
+  /** Control RDMs the drives were contrasted with (0: none), and their weight. */
+  nControl: number;
+  controlSpecificity: number;
+  /** Seeds of the random-weights networks behind the control RDMs, where the caller records them. */
+  controlSeeds?: number[];
   fminHz: number;
   fmaxHz: number;
   tminS: number;
@@ -463,6 +497,21 @@ export interface HierarchyGroundTruth {
 
 export interface HierarchyEpochs extends SyntheticEpochs {
   hierarchy: HierarchyGroundTruth;
+}
+
+/**
+ * Seeds of the random-weights networks (lib/onnx randomWeightsControl) whose layer RDMs a synthetic dataset of this
+ * seed passes as `control`: drawn from the generator's own stream, at least 1000 and distinct, so they are
+ * independent of the analysis's control network (its controlSeed, default 1), which then remains a held-out check.
+ */
+export function visualControlSeeds(seed: number, count: number = VISUAL_CONTROL_NETWORKS): number[] {
+  const rng = new Rng(seed, STREAM_CONTROL_SEEDS);
+  const seeds: number[] = [];
+  while (seeds.length < count) {
+    const s = 1000 + rng.int(2 ** 31 - 1001);
+    if (!seeds.includes(s)) seeds.push(s);
+  }
+  return seeds;
 }
 
 /** A layer's centred stimuli x stimuli Gram matrix, and the centred rows' projection on one feature direction. */
@@ -507,6 +556,44 @@ function layerGram(layer: LayerRepresentation): { n: number; gram: Float64Array;
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) gram[i * n + j] = gram[j * n + i];
   return { n, gram, project };
+}
+
+/** The trace-normalised centred Gram matrix of points with these Euclidean distances (condensed): -J D^2 J / 2. */
+function gramOfRdm(rdm: ArrayLike<number>, n: number): Float64Array {
+  const sq = new Float64Array(n * n);
+  let k = 0;
+  for (let i = 0; i < n - 1; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const d2 = rdm[k++] ** 2;
+      sq[i * n + j] = d2;
+      sq[j * n + i] = d2;
+    }
+  }
+  const rowMeans = new Float64Array(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) rowMeans[i] += sq[i * n + j] / n;
+    mean += rowMeans[i] / n;
+  }
+  const gram = new Float64Array(n * n);
+  let trace = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) gram[i * n + j] = -0.5 * (sq[i * n + j] - rowMeans[i] - rowMeans[j] + mean);
+    trace += gram[i * n + i];
+  }
+  if (!(trace > 0)) throw new RangeError('a control RDM is all zero');
+  return gram.map((g) => g / trace);
+}
+
+/** Whether two trace-normalised Gram matrices are the same representation up to rounding (e.g. both the pixels). */
+function sameMatrix(a: Float64Array, b: Float64Array): boolean {
+  let diff = 0;
+  let size = 0;
+  for (let k = 0; k < a.length; k++) {
+    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+    size = Math.max(size, Math.abs(b[k]));
+  }
+  return diff <= 1e-6 * size;
 }
 
 /** Top eigenvector (unit) of a symmetric positive semi-definite n x n matrix, by power iteration. */
@@ -625,13 +712,28 @@ export function generateHierarchyEpochs(
     for (let i = 0; i < n; i++) trace += gram[i * n + i];
     return gram.map((g) => g / trace);
   });
+  const controlSpecificity = options.controlSpecificity ?? 2;
+  if (!(controlSpecificity >= 0)) throw new RangeError('controlSpecificity must be >= 0');
+  const controls = (options.control ?? []).map((rdm, c) => {
+    if (rdm.length !== (nStimuli * (nStimuli - 1)) / 2) throw new RangeError(`control RDM ${c} has ${rdm.length} entries, not ${(nStimuli * (nStimuli - 1)) / 2}`);
+    return gramOfRdm(rdm, nStimuli);
+  });
   const scores = activations.map((layer, l) => {
     const others = normalised.filter((_, j) => Math.abs(j - l) >= 2);
+    const own = normalised[l];
+    const controlled = controls.filter((g) => !sameMatrix(g, own));
+    const terms: [number, Float64Array[]][] = [];
+    if (specificity > 0 && others.length > 0) terms.push([specificity, others]);
+    if (controlSpecificity > 0 && controlled.length > 0) terms.push([controlSpecificity, controlled]);
     let contrast: { matrix: Float64Array; weight: number } | undefined;
-    if (specificity > 0 && others.length > 0) {
+    if (terms.length > 0) {
       const matrix = new Float64Array(nStimuli * nStimuli);
-      for (const g of others) for (let k = 0; k < matrix.length; k++) matrix[k] += (specificity * g[k]) / others.length;
-      contrast = { matrix, weight: specificity };
+      let weight = 0;
+      for (const [w, gs] of terms) {
+        weight += w;
+        for (const g of gs) for (let k = 0; k < matrix.length; k++) matrix[k] += (w * g[k]) / gs.length;
+      }
+      contrast = { matrix, weight };
     }
     return layerScore(grams[l], layer, projection, new Rng(seed, STREAM_PROJECTION, l), contrast);
   });
@@ -684,6 +786,8 @@ export function generateHierarchyEpochs(
       areaLayers,
       projection,
       specificity,
+      nControl: controls.length,
+      controlSpecificity,
       fminHz,
       fmaxHz,
       tminS,

@@ -156,6 +156,16 @@ async function notifyMentions(db: Db, actorId: string, labId: string, located: {
   return mentioned;
 }
 
+/** What every listing shows of an annotation: its text and tags, its author (users left-joined on authorId), whether resolved, when. */
+const noteColumns = {
+  body: annotations.body,
+  tags: annotations.tags,
+  authorId: annotations.authorId,
+  authorName: users.name,
+  resolved: annotations.resolved,
+  createdAt: annotations.createdAt,
+};
+
 const objectIs = (labId: string, ref: ObjectRef) => and(eq(annotations.labId, labId), eq(annotations.objectKind, ref.kind), eq(annotations.objectId, ref.id));
 
 export const annotationFilter = z.object({
@@ -171,12 +181,7 @@ export async function annotationsOf(db: Db, labId: string, ref: ObjectRef, filte
     parentId: annotations.parentId,
     anchor: annotations.anchor,
     level: annotations.level,
-    body: annotations.body,
-    tags: annotations.tags,
-    authorId: annotations.authorId,
-    authorName: users.name,
-    resolved: annotations.resolved,
-    createdAt: annotations.createdAt,
+    ...noteColumns,
     updatedAt: annotations.updatedAt,
   };
   const conditions: (SQL | undefined)[] = [objectIs(labId, ref), isNull(annotations.parentId)];
@@ -325,12 +330,7 @@ export async function labAnnotations(db: Db, labId: string, filter: z.infer<type
       datasetName: datasets.name,
       level: annotations.level,
       anchor: annotations.anchor,
-      body: annotations.body,
-      tags: annotations.tags,
-      authorId: annotations.authorId,
-      authorName: users.name,
-      resolved: annotations.resolved,
-      createdAt: annotations.createdAt,
+      ...noteColumns,
       replies: replyCount,
     })
     .from(annotations)

@@ -5,6 +5,7 @@
  */
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, exists, ilike, inArray, or, sql } from 'drizzle-orm';
+import type { SelectedFields } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { analyses, analysisContacts, catalogEntries, datasets, labs, shares, signaturesSummaryOf, users, type CatalogSource } from '@/db/schema';
@@ -101,25 +102,28 @@ export async function promoteSignature(db: Db, blobs: BlobStore, actorId: string
   return { entryId: entry!.id };
 }
 
+/** The lab's entries with the given columns and the names of the analysis and dataset each came from (null once deleted). */
+function entriesWithNames<T extends SelectedFields>(db: Db, columns: T) {
+  return db
+    .select({ ...columns, analysisName: analyses.name, datasetName: datasets.name })
+    .from(catalogEntries)
+    .leftJoin(analyses, eq(analyses.id, catalogEntries.analysisId))
+    .leftJoin(datasets, eq(datasets.id, catalogEntries.datasetId));
+}
+
 /** The lab's entries, newest first, optionally with one tag and/or text in the name or description; and every tag in use. */
 export async function listCatalogue(db: Db, labId: string, filter: z.infer<typeof listInput>) {
   const text = filter.text ? `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-  const entries = await db
-    .select({
-      id: catalogEntries.id,
-      name: catalogEntries.name,
-      description: catalogEntries.description,
-      tags: catalogEntries.tags,
-      source: catalogEntries.source,
-      analysisId: catalogEntries.analysisId,
-      analysisName: analyses.name,
-      datasetName: datasets.name,
-      createdByName: users.name,
-      createdAt: catalogEntries.createdAt,
-    })
-    .from(catalogEntries)
-    .leftJoin(analyses, eq(analyses.id, catalogEntries.analysisId))
-    .leftJoin(datasets, eq(datasets.id, catalogEntries.datasetId))
+  const entries = await entriesWithNames(db, {
+    id: catalogEntries.id,
+    name: catalogEntries.name,
+    description: catalogEntries.description,
+    tags: catalogEntries.tags,
+    source: catalogEntries.source,
+    analysisId: catalogEntries.analysisId,
+    createdByName: users.name,
+    createdAt: catalogEntries.createdAt,
+  })
     .leftJoin(users, eq(users.id, catalogEntries.createdBy))
     .where(
       and(
@@ -133,12 +137,15 @@ export async function listCatalogue(db: Db, labId: string, filter: z.infer<typeo
   return { entries, tags: [...new Set(all.flatMap((e) => e.tags))].sort() };
 }
 
+const entryInLab = (labId: string, entryId: string) => and(eq(catalogEntries.id, entryId), eq(catalogEntries.labId, labId));
+const noEntry = () => new TRPCError({ code: 'NOT_FOUND', message: 'No catalogue entry with that id in this lab' });
+
 async function entryRow(db: Db, labId: string, entryId: string) {
   const [row] = await db
     .select()
     .from(catalogEntries)
-    .where(and(eq(catalogEntries.id, entryId), eq(catalogEntries.labId, labId)));
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No catalogue entry with that id in this lab' });
+    .where(entryInLab(labId, entryId));
+  if (!row) throw noEntry();
   return row;
 }
 
@@ -216,9 +223,9 @@ export async function updateEntry(db: Db, actorId: string, labId: string, input:
   const [row] = await db
     .update(catalogEntries)
     .set(fields)
-    .where(and(eq(catalogEntries.id, entryId), eq(catalogEntries.labId, labId)))
+    .where(entryInLab(labId, entryId))
     .returning({ id: catalogEntries.id });
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No catalogue entry with that id in this lab' });
+  if (!row) throw noEntry();
   await recordAudit(db, { labId, actorId, action: 'catalogue.update', objectType: 'catalog-entry', objectId: entryId });
 }
 
@@ -226,9 +233,9 @@ export async function updateEntry(db: Db, actorId: string, labId: string, input:
 export async function removeEntry(db: Db, actorId: string, labId: string, entryId: string) {
   const [row] = await db
     .delete(catalogEntries)
-    .where(and(eq(catalogEntries.id, entryId), eq(catalogEntries.labId, labId)))
+    .where(entryInLab(labId, entryId))
     .returning({ name: catalogEntries.name });
-  if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No catalogue entry with that id in this lab' });
+  if (!row) throw noEntry();
   await recordAudit(db, { labId, actorId, action: 'catalogue.remove', objectType: 'catalog-entry', objectId: entryId, detail: { name: row.name } });
 }
 
@@ -271,21 +278,14 @@ export async function similarSignatures(db: Db, blobs: BlobStore, labId: string,
   }
 
   const found: SimilarSignature[] = [];
-  const entries = await db
-    .select({
-      id: catalogEntries.id,
-      name: catalogEntries.name,
-      source: catalogEntries.source,
-      prototypeKey: catalogEntries.prototypeKey,
-      freqs: catalogEntries.freqs,
-      binTimes: catalogEntries.binTimes,
-      analysisName: analyses.name,
-      datasetName: datasets.name,
-    })
-    .from(catalogEntries)
-    .leftJoin(analyses, eq(analyses.id, catalogEntries.analysisId))
-    .leftJoin(datasets, eq(datasets.id, catalogEntries.datasetId))
-    .where(eq(catalogEntries.labId, labId));
+  const entries = await entriesWithNames(db, {
+    id: catalogEntries.id,
+    name: catalogEntries.name,
+    source: catalogEntries.source,
+    prototypeKey: catalogEntries.prototypeKey,
+    freqs: catalogEntries.freqs,
+    binTimes: catalogEntries.binTimes,
+  }).where(eq(catalogEntries.labId, labId));
   for (const e of entries) {
     if (e.id === selfEntry) continue;
     const similarity = mapSimilarity(map, { values: await float32(blobs, e.prototypeKey), freqs: e.freqs, times: e.binTimes });

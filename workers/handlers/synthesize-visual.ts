@@ -13,8 +13,9 @@ export async function synthesizeVisualDataset(ctx: JobContext) {
   const { set, epochs } = await drawVisualHierarchy(network, {
     seed: params.seed,
     perCategory: params.perCategory,
-    generate: (layers, labels, categories) =>
-      runInThread('synthesizeVisual', { layers, seed: params.seed, labels, categories }, { onProgress: ctx.span(0.4, 0.8, 'Generating epochs'), signal: ctx.signal }),
+    generate: (layers, labels, categories, control) =>
+      runInThread('synthesizeVisual', { layers, seed: params.seed, labels, categories, control }, { onProgress: ctx.span(0.4, 0.8, 'Generating epochs'), signal: ctx.signal }),
+    rdm: (a, n) => runInThread('layerRdm', { data: a.data, n, features: a.features }, { signal: ctx.signal }),
     onProgress: async (fraction, step) => {
       ctx.throwIfCancelled();
       await ctx.progress(0.8 * fraction, step);

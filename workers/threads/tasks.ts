@@ -21,7 +21,7 @@ export interface ThreadTasks {
   rsaPermutations: (input: RsaPermutationTask, progress: (fraction: number) => void) => ReturnType<typeof rsaPermutationTask>;
   layerRdm: (input: Parameters<typeof layerRdmTask>[0]) => Float64Array;
   synthesizeVisual: (
-    input: { layers: LayerRepresentation[]; seed: number; labels: Int32Array; categories: string[] },
+    input: { layers: LayerRepresentation[]; seed: number; labels: Int32Array; categories: string[]; control?: Float64Array[] },
     progress: (fraction: number) => void,
   ) => HierarchyEpochs;
 }
@@ -37,5 +37,5 @@ export const threadTasks: ThreadTasks = {
   rsaFeatures: rsaFeaturesTask,
   rsaPermutations: rsaPermutationTask,
   layerRdm: layerRdmTask,
-  synthesizeVisual: ({ layers, seed, labels, categories }, progress) => generateHierarchyEpochs(layers, { seed, labels, categories }, progress),
+  synthesizeVisual: ({ layers, seed, labels, categories, control }, progress) => generateHierarchyEpochs(layers, { seed, labels, categories, control }, progress),
 };

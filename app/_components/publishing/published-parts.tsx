@@ -6,6 +6,7 @@ import { bibtex, publicationPath } from '@/lib/publishing';
 import { isoDay } from '@/server/published';
 import { citationOf, publishedContactMaps, type PublicationView, type PublishedSnapshot, type RsaSnapshot, type SignaturesSnapshot } from '@/server/services/publishing';
 import type { BlobStore } from '@/server/storage/blobs';
+import { ContactResultCells, ContactsTable, RsaContactsCard } from '../contact-tables';
 import { Card } from '../ui';
 import { PublishedSignatures } from './published-signatures';
 
@@ -123,71 +124,21 @@ function SignaturesResult({ snapshot: { summary: s, contacts } }: { snapshot: Si
         </table>
       </Card>
       <Card title={`Contacts (${contacts.length})`}>
-        <div style={{ overflowX: 'auto' }}>
-          <table aria-label="Contacts">
-            <thead>
-              <tr>
-                <th>Contact</th>
-                <th>Region</th>
-                <th>Trials</th>
-                <th>Responsive</th>
-                {s.categories.map((c) => (
-                  <th key={c}>F1 {c}</th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {contacts.map((c) => (
-                <tr key={c.channelIndex}>
-                  <td>{c.name}</td>
-                  <td>{c.region ?? '—'}</td>
-                  <td>{c.nTrials}</td>
-                  <td className="mono">{c.responsive === null ? '' : `${c.responsive ? 'yes' : 'no'} (${c.nSignificant ?? '–'})`}</td>
-                  {c.f1.map((f, i) => (
-                    <td key={i} className="mono" style={c.predictive?.[i] ? { fontWeight: 700, background: '#e5e9ff' } : undefined}>
-                      {f.toFixed(2)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <p className="muted">F1 per category from stratified cross-validated predictions; bold: predictive.</p>
+        <ContactsTable categoryHeaders={s.categories.map((c) => <th key={c}>F1 {c}</th>)}>
+          {contacts.map((c) => (
+            <tr key={c.channelIndex}>
+              <td>{c.name}</td>
+              <ContactResultCells contact={c} />
+            </tr>
+          ))}
+        </ContactsTable>
       </Card>
     </>
   );
 }
 
 function RsaResult({ snapshot: { summary: s, contacts, layerLabels } }: { snapshot: RsaSnapshot }) {
-  return (
-    <Card title="Contacts: best layer per band (trained network)">
-      <table aria-label="Contacts">
-        <thead>
-          <tr>
-            <th>Contact</th>
-            <th>Region</th>
-            {s.bands.map((b) => (
-              <th key={b}>{b}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {contacts
-            .filter((c) => c.bands.some((b) => b !== null))
-            .map((c) => (
-              <tr key={c.name}>
-                <td>{c.name}</td>
-                <td>{c.region ?? '—'}</td>
-                {c.bands.map((b, i) => (
-                  <td key={i}>{b ? `${layerLabels[b.layer]} (ρ ${b.rho.toFixed(2)}, p ${b.p.toPrecision(2)})` : '—'}</td>
-                ))}
-              </tr>
-            ))}
-        </tbody>
-      </table>
-    </Card>
-  );
+  return <RsaContactsCard bands={s.bands} contacts={contacts} layerLabels={layerLabels} pInline />;
 }
 
 /** Everything needed to reproduce the result: parameters, software, the dataset and its checksums. */

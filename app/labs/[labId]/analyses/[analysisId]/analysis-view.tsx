@@ -7,6 +7,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { AnalysisAnnotations, useAnnotatedContacts } from '../../../../_components/annotations/analysis-annotations';
 import { BrainView } from '../../../../_components/brain/BrainView';
+import { ContactResultCells, ContactsTable } from '../../../../_components/contact-tables';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
 import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
@@ -260,50 +261,32 @@ export function AnalysisView({ labId, analysisId }: { labId: string; analysisId:
           </div>
         }
       >
-        <div style={{ overflowX: 'auto' }}>
-          <table aria-label="Contacts">
-            <thead>
-              <tr>
-                <th>Contact</th>
-                <th>Region</th>
-                <th>Trials</th>
-                <th title="Significant responsiveness tests of 174, after FDR">Responsive</th>
-                {a.categories.map((c, i) => (
-                  <th key={c}>
-                    <button className="btn btn-ghost" onClick={() => setSortBy(i)} aria-label={`Sort by F1 of ${c}`}>
-                      {c}
-                      {sortBy === i ? ' ▼' : ''}
-                    </button>
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {contacts.map((c) => (
-                <tr
-                  key={c.channelIndex}
-                  aria-selected={c.name === selected}
-                  style={c.name === selected ? { outline: '2px solid #3b5bdb' } : undefined}
-                  // A click on the row selects; the contact's link navigates (without a competing URL update).
-                  onClick={(e) => !(e.target as HTMLElement).closest('a') && setView({ contact: c.name })}
-                >
-                  <td>
-                    <Link href={`${base}/contacts/${c.channelIndex}?category=${encodeURIComponent(category)}`}>{c.name}</Link>
-                  </td>
-                  <td>{c.region ?? '—'}</td>
-                  <td>{c.nTrials}</td>
-                  <td className="mono">{c.responsive === null ? '' : `${c.responsive ? 'yes' : 'no'} (${c.nSignificant ?? '–'})`}</td>
-                  {c.f1.map((f, i) => (
-                    <td key={i} className="mono" style={c.predictive?.[i] ? { fontWeight: 700, background: '#e5e9ff' } : undefined}>
-                      {f.toFixed(2)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        <p className="muted">F1 per category from stratified cross-validated predictions; bold: predictive.</p>
+        <ContactsTable
+          responsiveTitle="Significant responsiveness tests of 174, after FDR"
+          categoryHeaders={a.categories.map((c, i) => (
+            <th key={c}>
+              <button className="btn btn-ghost" onClick={() => setSortBy(i)} aria-label={`Sort by F1 of ${c}`}>
+                {c}
+                {sortBy === i ? ' ▼' : ''}
+              </button>
+            </th>
+          ))}
+        >
+          {contacts.map((c) => (
+            <tr
+              key={c.channelIndex}
+              aria-selected={c.name === selected}
+              style={c.name === selected ? { outline: '2px solid #3b5bdb' } : undefined}
+              // A click on the row selects; the contact's link navigates (without a competing URL update).
+              onClick={(e) => !(e.target as HTMLElement).closest('a') && setView({ contact: c.name })}
+            >
+              <td>
+                <Link href={`${base}/contacts/${c.channelIndex}?category=${encodeURIComponent(category)}`}>{c.name}</Link>
+              </td>
+              <ContactResultCells contact={c} />
+            </tr>
+          ))}
+        </ContactsTable>
       </Card>
       {isMemberEditor(a.access) && <ShareCard labId={labId} objectKind="analysis" objectId={analysisId} />}
       {isMemberEditor(a.access) && a.status === 'ready' && <PublishCard labId={labId} analysisId={analysisId} analysisName={a.name} />}

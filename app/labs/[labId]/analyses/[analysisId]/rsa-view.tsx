@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import type { RsaNetworkSummary, RsaSummary } from '@/db/schema';
 import { RsaCellAnnotations } from '../../../../_components/annotations/picked-annotations';
+import { fmtP, RsaContactsCard } from '../../../../_components/contact-tables';
 import { useTRPC } from '../../../../_components/trpc';
 import { Badge, Card, ErrorMessage, ProgressBar, Select } from '../../../../_components/ui';
 import { isMemberEditor, ShareCard } from '@/app/_components/collaboration/share-card';
@@ -14,7 +15,6 @@ type Network = 'trained' | 'random';
 const NETWORKS: Record<Network, string> = { trained: 'Trained network', random: 'Random-weights control' };
 const CATEGORY_COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const fmtRho = (v: number | null) => (v === null ? '—' : v.toFixed(2));
-const fmtP = (v: number | null) => (v === null ? '' : v < 1e-3 ? v.toExponential(0) : v.toFixed(3));
 const windowLabel = ([a, b]: [number, number]) => `${Math.round(a * 1000)}-${Math.round(b * 1000)} ms`;
 
 /** Blue (0) to red (max): the area x layer score and RDM colours. */
@@ -62,34 +62,7 @@ export function RsaView({ labId, analysisId }: { labId: string; analysisId: stri
           <Heatmaps summary={s} layerLabels={a.layerLabels} />
           <RsaCellAnnotations labId={labId} analysisId={analysisId} access={a.access} summary={s} layerLabels={a.layerLabels} />
           <RdmView labId={labId} analysisId={analysisId} summary={s} layerLabels={a.layerLabels} />
-          <Card title="Contacts: best layer per band (trained network)">
-            <table aria-label="Contacts">
-              <thead>
-                <tr>
-                  <th>Contact</th>
-                  <th>Region</th>
-                  {s.bands.map((b) => (
-                    <th key={b}>{b}</th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {a.contacts
-                  .filter((c) => c.bands.some((b) => b !== null))
-                  .map((c) => (
-                    <tr key={c.name}>
-                      <td>{c.name}</td>
-                      <td>{c.region ?? '—'}</td>
-                      {c.bands.map((b, i) => (
-                        <td key={i} title={b ? `p = ${fmtP(b.p)}` : 'not responsive'}>
-                          {b ? `${a.layerLabels[b.layer]} (ρ ${b.rho.toFixed(2)})` : '—'}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </Card>
+          <RsaContactsCard bands={s.bands} contacts={a.contacts} layerLabels={a.layerLabels} />
           <Card title="Downloads">
             <ul>
               <li>
