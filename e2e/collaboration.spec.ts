@@ -112,7 +112,7 @@ test('A publishes; a signed-out browser sees the brain and the heatmap; v2 leave
   await signInDemo(a);
   await a.goto(analysisUrl);
   await a.getByLabel('Title').fill('Face signatures, first look');
-  await a.getByRole('button', { name: 'Publish' }).click();
+  await a.getByRole('button', { name: 'Publish', exact: true }).click();
   publishedV1 = (await a.getByTestId('published-url').first().getAttribute('href'))!;
   expect(publishedV1).toMatch(/\/p\/[a-z0-9-]+\/v1$/);
 
@@ -124,7 +124,7 @@ test('A publishes; a signed-out browser sees the brain and the heatmap; v2 leave
   await expect(reader.getByTestId('published-heatmap')).toBeVisible();
 
   await a.getByLabel('Title').fill('Face signatures, revised');
-  await a.getByRole('button', { name: 'Publish' }).click();
+  await a.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(a.getByRole('link', { name: /\/v2$/ })).toBeVisible();
   await reader.goto(publishedV1.replace(/v1$/, 'v2'));
   await expect(reader.getByRole('heading', { name: 'Face signatures, revised' })).toBeVisible();

@@ -58,6 +58,10 @@ describe(`job engine (${databaseKind})`, () => {
     expect(done.log.map((l) => l.message)).toEqual(expect.arrayContaining(['Queued', 'Started', 'Succeeded']));
     const [dataset] = await platform.runtime.db.select().from(datasets).where(eq(datasets.id, String(done.result?.datasetId)));
     expect(dataset).toMatchObject({ name: 'Small synthetic', sfreq: 512, nTimes: 768, nEpochs: 3 * dataset!.categories.length });
+    // Whoever started the job finds it in their inbox, linked to its details.
+    expect(await platform.as(user).inbox.list()).toContainEqual(
+      expect.objectContaining({ kind: 'job', title: 'Generate "Small synthetic": finished', link: `/labs/${labId}/jobs?job=${started.id}` }),
+    );
     expect(await platform.runtime.blobs.has(dataset!.blobs.epochs!)).toBe(true);
   });
 

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { JobState } from '@/db/schema';
 import { useTRPC } from '../../../_components/trpc';
@@ -21,7 +22,8 @@ export function JobsView({ labId }: { labId: string }) {
   const queryClient = useQueryClient();
   const lab = useQuery(trpc.labs.get.queryOptions({ labId }));
   const jobs = useQuery(trpc.jobs.list.queryOptions({ labId }));
-  const [open, setOpen] = useState<string | null>(null);
+  // ?job= (the inbox's link to a finished job) opens that job's details.
+  const [open, setOpen] = useState<string | null>(useSearchParams().get('job'));
 
   // Live updates: merge each changed job into the cached list as it arrives.
   const live = useSubscription(
