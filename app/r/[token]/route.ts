@@ -14,14 +14,15 @@ async function open(req: NextRequest, token: string, password?: string) {
     if (result.reason === 'invalid') {
       return new NextResponse(invalidPage, { status: 410, headers: { 'content-type': 'text/html; charset=utf-8' } });
     }
-    const url = new URL(`/r/${token}/password`, req.url);
-    if (result.reason === 'wrong-password') url.searchParams.set('wrong', '1');
-    return NextResponse.redirect(url, 303);
+    return seeOther(`/r/${token}/password${result.reason === 'wrong-password' ? '?wrong=1' : ''}`);
   }
-  const res = NextResponse.redirect(new URL(result.path, req.url), 303);
+  const res = seeOther(result.path);
   res.cookies.set(REVIEW_COOKIE, result.cookie, { httpOnly: true, sameSite: 'lax', path: '/', secure: req.nextUrl.protocol === 'https:' });
   return res;
 }
+
+/** A same-site redirect by path: the host the server sees (behind a proxy, or localhost vs 127.0.0.1) may not be the browser's, and the cookie belongs to the browser's. */
+const seeOther = (path: string) => new NextResponse(null, { status: 303, headers: { location: path } });
 
 export async function GET(req: NextRequest, { params }: { params: Promise<{ token: string }> }) {
   return open(req, (await params).token);
