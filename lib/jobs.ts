@@ -100,6 +100,22 @@ export const synthesizeVisualParams = z.object({
   perCategory: z.number().int().min(2, 'At least 2 images per category').max(50, 'At most 50 images per category').default(12),
 });
 
+/** The user's settings of an image model's input (lib/stimuli/spec.ts); what is left out is read from the model. */
+export const inputSpecOverrides = z
+  .object({
+    width: z.number().int().min(1).max(4096),
+    height: z.number().int().min(1).max(4096),
+    resize: z.enum(['crop', 'stretch']),
+    layout: z.enum(['NCHW', 'NHWC']),
+    channels: z.enum(['RGB', 'BGR', 'gray']),
+    normalisation: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('raw') }),
+      z.object({ kind: z.literal('unit') }),
+      z.object({ kind: z.literal('meanStd'), mean: z.array(z.number()).min(1).max(3), std: z.array(z.number().positive('std must be > 0')).min(1).max(3) }),
+    ]),
+  })
+  .partial();
+
 /** Level 2 (METHODS.md): RSA of band/window responses against a network's layers along the visual hierarchy. */
 export const rsaParams = z.object({
   datasetId: z.string(),
@@ -108,6 +124,8 @@ export const rsaParams = z.object({
   modelKey: z.string().regex(/^[0-9a-f]{64}$/, 'not a blob key').nullable().default(null),
   /** Tensor names (or 'pixels'); empty: 'pixels' and eight layers spread over the network (defaultRsaLayers). */
   layers: z.array(z.string().min(1)).max(32, 'At most 32 layers').default([]),
+  /** Input settings that replace what the model states (size, layout, channels, resize, normalisation). */
+  input: inputSpecOverrides.default({}),
   /** Band names of LEVEL2_BANDS to test; empty: all five. */
   bands: z.array(z.string()).default([]),
   windows: z.array(z.tuple([z.number(), z.number()])).min(1).max(8).optional(),

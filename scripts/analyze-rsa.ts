@@ -14,9 +14,8 @@ import { rsaParams } from '@/lib/jobs';
 import { modelInputSpec } from '@/lib/onnx';
 import { trialImages, preprocessImages, type StimulusFile, type StimulusSet } from '@/lib/stimuli';
 import { rsaCacheDir } from '@/server/config';
-import { assetPath } from '@/server/assets';
 import { alignmentCsvOf, alignmentRows, contactsCsvOf } from '@/server/rsa/export';
-import { DEFAULT_MODEL_ASSET, defaultRsaLayers, networkFromBytes, networkRdms } from '@/server/rsa/network';
+import { checkNetworkChoice, defaultNetwork, defaultRsaLayers, networkFromBytes, networkRdms } from '@/server/rsa/network';
 import { rsaSummary, runRsa } from '@/server/rsa/pipeline';
 import { readStimulusFiles, stimulusOrder } from '@/server/rsa/stimuli';
 import { drawVisualHierarchy } from '@/server/rsa/synthetic';
@@ -25,6 +24,8 @@ import { openFileSource } from './lib/file-source';
 
 const usage = `usage: npm run --silent analyze -- rsa <epochs.npz | --synthetic SEED [--per-category N]> --out DIR
   [--stimuli FOLDER|ZIP] [--regions regions.csv] [--model model.onnx] [--layers NAME,NAME,...] [--bands NAME,...]
+  [--size W[xH]] [--layout NCHW|NHWC] [--channels RGB|BGR|gray] [--resize crop|stretch] [--normalisation raw|unit]
+  [--mean M,M,M --std S,S,S]
   [--permutations N] [--stop-after N] [--variant standard|paper] [--alpha P | --fdr Q] [--areas BA17,BA18,...]
   [--seed N] [--control-seed N] [--threads N] [--no-cache]
   <epochs.npz>       MNE-style epochs (data, sfreq, tmin, ch_names, labels); each trial's label or index is looked up
@@ -34,6 +35,9 @@ const usage = `usage: npm run --silent analyze -- rsa <epochs.npz | --synthetic 
   --regions          channel,region lines (e.g. LA1,BA37) naming each contact's area (not with --synthetic)
   --model            an ONNX image model (default: MobileNetV2 from the assets folder)
   --layers           tensor names to compare, or 'pixels' (default: pixels and 8 layers spread over the network)
+  --size ... --std   the model's input, where it does not state it or states it wrongly (default: read from the
+                     model: size, layout; otherwise 224 x 224, NCHW, RGB, centre crop, ImageNet mean/std for float
+                     inputs); --mean with --std normalises (v / 255 - mean) / std per channel
   --bands            of theta, alpha, beta, low gamma, high gamma (default all)
   --permutations     permutations per test (default 10000); --stop-after N stops a test after N exceedances
                      (default 11: the same p <= 0.001 decisions; 0 runs them all)
@@ -69,6 +73,13 @@ export async function main(argv: string[]): Promise<number> {
       regions: { type: 'string' },
       model: { type: 'string' },
       layers: { type: 'string' },
+      size: { type: 'string' },
+      layout: { type: 'string' },
+      channels: { type: 'string' },
+      resize: { type: 'string' },
+      normalisation: { type: 'string' },
+      mean: { type: 'string' },
+      std: { type: 'string' },
       bands: { type: 'string' },
       permutations: { type: 'string', default: '10000' },
       'stop-after': { type: 'string', default: '11' },
@@ -91,10 +102,15 @@ export async function main(argv: string[]): Promise<number> {
   if (flags.synthetic === undefined && (!flags.stimuli || !flags.regions)) return fail(`${input}: give --stimuli and --regions with an epochs file\n${usage}`);
   const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
   const stopAfter = Number(flags['stop-after']);
+  const numbers = (v: string | undefined) => list(v)?.map(Number);
+  const [width, height = width] = numbers(flags.size?.replace('x', ',')) ?? [];
+  const normalisation = flags.mean || flags.std ? { kind: 'meanStd', mean: numbers(flags.mean) ?? [], std: numbers(flags.std) ?? [] } : flags.normalisation ? { kind: flags.normalisation } : undefined;
+  const inputSpec = { width, height, layout: flags.layout, channels: flags.channels, resize: flags.resize, normalisation };
   const parsed = rsaParams.safeParse({
     datasetId: input ?? `synthetic:${flags.synthetic}`,
     name: path.basename(flags.out),
     layers: list(flags.layers),
+    input: Object.fromEntries(Object.entries(inputSpec).filter(([, v]) => v !== undefined)),
     bands: list(flags.bands),
     nPermutations: Number(flags.permutations),
     stopAfter: stopAfter > 0 ? stopAfter : null,
@@ -108,9 +124,12 @@ export async function main(argv: string[]): Promise<number> {
   if (!parsed.success) return fail(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
   const p = parsed.data;
   const progress = (fraction: number, step: string) => void process.stderr.write(`\r${(fraction * 100).toFixed(0).padStart(3)}% ${step}`.padEnd(100));
-  const network = flags.model
-    ? networkFromBytes(new Uint8Array(readFileSync(flags.model)), path.basename(flags.model))
-    : networkFromBytes(new Uint8Array(readFileSync(assetPath(DEFAULT_MODEL_ASSET))), 'MobileNetV2 (ImageNet, int8)');
+  const network = flags.model ? networkFromBytes(new Uint8Array(readFileSync(flags.model)), path.basename(flags.model)) : await defaultNetwork();
+  try {
+    checkNetworkChoice(network, p.layers, p.input);
+  } catch (err) {
+    return fail((err as Error).message);
+  }
 
   let epochs: EpochsData & { labels: string[] };
   let regions: (string | null)[];
@@ -162,7 +181,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const order = stimulusOrder(ofEpoch, labels, set.images.length);
   const layers = p.layers.length ? p.layers : defaultRsaLayers(network.model);
-  const pixels = await preprocessImages(order.images.map((i) => set.images[i]!), modelInputSpec(network.model).spec);
+  const pixels = await preprocessImages(order.images.map((i) => set.images[i]!), modelInputSpec(network.model, p.input).spec);
   const rdms = await networkRdms(network.bytes, network.model, pixels, layers, {
     controlSeed: p.controlSeed,
     ...(flags['no-cache'] ? {} : { cacheDir: rsaCacheDir() }),

@@ -16,7 +16,18 @@ interface FileState {
  * Resumable, chunked upload of several files (tus). Choosing the same files again after a reload or a dropped
  * connection resumes where they stopped; `onDone` gets the upload ids once every file is complete.
  */
-export function UploadFiles({ labId, onDone, label = 'Upload' }: { labId: string; onDone: (uploadIds: string[], names: string[]) => void; label?: string }) {
+export function UploadFiles({
+  labId,
+  onDone,
+  label = 'Upload',
+  inputLabel = 'Files to upload',
+}: {
+  labId: string;
+  onDone: (uploadIds: string[], names: string[]) => void;
+  label?: string;
+  /** The file input's accessible name, distinct where a page has more than one upload. */
+  inputLabel?: string;
+}) {
   const [files, setFiles] = useState<FileState[]>([]);
   const [paused, setPaused] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -72,7 +83,7 @@ export function UploadFiles({ labId, onDone, label = 'Upload' }: { labId: string
   return (
     <div className="stack">
       <div className="row">
-        <input ref={input} type="file" multiple aria-label="Files to upload" className="input" />
+        <input ref={input} type="file" multiple aria-label={inputLabel} className="input" />
         <Button onClick={() => void start()} disabled={active && !paused}>
           {label}
         </Button>

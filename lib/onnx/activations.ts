@@ -5,6 +5,7 @@
  */
 import { Tensor } from 'onnxruntime-node';
 import type { PixelBatch } from '../stimuli/preprocess';
+import { channelCount, type InputSpec } from '../stimuli/spec';
 import { consumerMap, exposeOutputs, modelInputInfo, randomizeWeights, requireGraph } from './graph';
 import { DataType, attributeInt, getAttribute, tensorToNumbers, type GraphProto, type ModelProto, type NodeProto } from './model';
 import { openSession, type ExecutionProvider, type ProviderChoice } from './session';
@@ -194,6 +195,19 @@ export async function extractActivations(
     }
   }
   return { stimuli: n, provider, layers: unique.map((l) => results.get(l)!) };
+}
+
+/**
+ * Each named tensor's shape for one stimulus (its dims after the batch axis), from one run on a blank input of
+ * `spec`: what the model's declarations rarely say (most exports declare only the graph's outputs).
+ */
+export async function layerShapes(model: ModelProto, spec: InputSpec, layers: readonly string[]): Promise<Map<string, number[]>> {
+  const c = channelCount(spec.channels);
+  const dims: PixelBatch['dims'] = spec.layout === 'NCHW' ? [1, c, spec.height, spec.width] : [1, spec.height, spec.width, c];
+  const size = c * spec.height * spec.width;
+  const blank = { spec, dims, data: spec.dtype === 'uint8' ? new Uint8Array(size) : new Float32Array(size) };
+  const { layers: out } = await extractActivations(model, blank, layers);
+  return new Map(out.map((l) => [l.layer, l.shape]));
 }
 
 /** Metadata key recording how a control model was made. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rsaParams, synthesizeVisualParams } from '@/lib/jobs';
-import { attachStimuli, attachStimuliInput, getRsa, getRsaRdm, startRsa, synthesizeVisual } from '@/server/services/rsa';
+import { labModels } from '@/server/rsa/network';
+import { attachModel, attachModelInput, attachStimuli, attachStimuliInput, describeModel, getRsa, getRsaRdm, startRsa, synthesizeVisual } from '@/server/services/rsa';
 import { labProcedure, readProcedure, router } from '@/server/trpc/init';
 
 const analysisInput = z.object({ analysisId: z.string() });
@@ -13,6 +14,13 @@ export const rsaRouter = router({
   attachStimuli: labProcedure('editor')
     .input(attachStimuliInput)
     .mutation(({ ctx, input: { labId, ...input } }) => attachStimuli(ctx.runtime, ctx.user.id, labId, input)),
+  attachModel: labProcedure('editor')
+    .input(attachModelInput)
+    .mutation(({ ctx, input: { labId, ...input } }) => attachModel(ctx.runtime, ctx.user.id, labId, input)),
+  models: labProcedure('viewer').query(({ ctx, input }) => labModels(ctx.runtime.db, input.labId)),
+  describeModel: labProcedure('viewer')
+    .input(z.object({ modelKey: rsaParams.shape.modelKey }))
+    .query(({ ctx, input }) => describeModel(ctx.runtime, input.labId, input.modelKey)),
   start: labProcedure('editor')
     .input(rsaParams)
     .mutation(({ ctx, input: { labId, ...params } }) => startRsa(ctx.runtime, ctx.user.id, labId, params)),

@@ -6,10 +6,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { datasets } from '@/db/schema';
 import { decodeArray, encodeArray, ndarray } from '@/lib/arrays';
-import { decodeModel, listLayers, type ModelProto } from '@/lib/onnx';
-import { PIXELS_LAYER, extractActivations, randomWeightsControl, type LayerActivations } from '@/lib/onnx/activations';
-import type { PixelBatch } from '@/lib/stimuli';
+import { decodeModel, listLayers, modelInputSpec, requireGraph, type InputInfo, type ModelInputSpec, type ModelProto } from '@/lib/onnx';
+import { PIXELS_LAYER, extractActivations, layerShapes, randomWeightsControl, type LayerActivations } from '@/lib/onnx/activations';
+import type { InputSpec, PixelBatch } from '@/lib/stimuli';
 import { assetPath } from '@/server/assets';
 import type { BlobStore } from '@/server/storage/blobs';
 
@@ -103,15 +106,103 @@ export interface Network {
 
 /** An ONNX image model from its bytes; `name` says where it came from in errors and results. */
 export function networkFromBytes(bytes: Uint8Array, name: string): Network {
+  let model: ModelProto;
   try {
-    return { name, bytes, model: decodeModel(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
+    model = decodeModel(bytes);
   } catch (err) {
     throw new Error(`The network ${name} is not a readable ONNX model: ${(err as Error).message}`);
   }
+  // Protobuf decodes some other files without error; an ONNX model holds a graph of nodes.
+  if (!model.graph?.node.length) throw new Error(`The network ${name} is not an ONNX model: it holds no graph of nodes`);
+  return { name, bytes, model, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-/** The network of an analysis: an uploaded .onnx blob, or the default MobileNetV2 of the assets folder. */
-export async function loadNetwork(blobs: BlobStore, modelKey: string | null): Promise<Network> {
-  if (modelKey) return networkFromBytes(new Uint8Array(await blobs.get(modelKey)), `uploaded model ${modelKey.slice(0, 12)}`);
+/** A layer the RSA can compare: a tensor name (or 'pixels') with its producing node's op and its per-stimulus shape. */
+export interface NetworkLayer {
+  name: string;
+  label: string;
+  opType: string;
+  /** Dims after the batch axis, measured on a blank input of the model's input spec. */
+  shape: number[];
+}
+
+export interface NetworkDescription {
+  name: string;
+  sha256: string;
+  input: Pick<InputInfo, 'name' | 'elemTypeName' | 'shape' | 'layout' | 'layoutFrom'>;
+  /** The spec read from the model (defaults where it says nothing), and what decided each setting. */
+  spec: InputSpec;
+  source: ModelInputSpec['source'];
+  /** 'pixels' then the candidate layers (listLayers), those with 4D or 2D outputs, in graph order. */
+  layers: NetworkLayer[];
+  /** defaultRsaLayers: what an analysis compares when no layer is chosen. */
+  defaultLayers: string[];
+}
+
+function imageInput(network: Network, overrides: Partial<InputSpec> = {}): ModelInputSpec {
+  try {
+    return modelInputSpec(network.model, overrides);
+  } catch (err) {
+    throw new Error(`${network.name} has no image input the stimuli can feed: ${(err as Error).message}`);
+  }
+}
+
+/** The network's image input and its comparable layers, for the user to choose from; throws when it does not run. */
+export async function describeNetwork(network: Network): Promise<NetworkDescription> {
+  const { input, spec, source } = imageInput(network);
+  const candidates = [{ name: PIXELS_LAYER, opType: 'input' }, ...listLayers(network.model).filter((l) => l.candidate).map((l) => ({ name: l.outputs[0]!, opType: l.opType }))];
+  let shapes: Map<string, number[]>;
+  try {
+    shapes = await layerShapes(network.model, spec, candidates.map((l) => l.name));
+  } catch (err) {
+    throw new Error(`${network.name} does not run on a blank ${spec.width} x ${spec.height} ${spec.layout} input: ${(err as Error).message}`);
+  }
+  const layers = candidates
+    .map((l): NetworkLayer => ({ ...l, label: layerLabel(l.name), shape: shapes.get(l.name)! }))
+    .filter((l) => l.shape.length === 3 || l.shape.length === 1);
+  return {
+    name: network.name,
+    sha256: network.sha256,
+    input: { name: input.name, elemTypeName: input.elemTypeName, shape: input.shape, layout: input.layout, layoutFrom: input.layoutFrom },
+    spec,
+    source,
+    layers,
+    defaultLayers: defaultRsaLayers(network.model),
+  };
+}
+
+/** Throws a message naming what is wrong when the input settings contradict the model or a layer is not in its graph. */
+export function checkNetworkChoice(network: Network, layers: readonly string[], input: Partial<InputSpec>): void {
+  imageInput(network, input);
+  const produced = new Set(requireGraph(network.model).node.flatMap((n) => n.output));
+  const missing = layers.filter((l) => l !== PIXELS_LAYER && !produced.has(l));
+  if (missing.length) throw new Error(`Not in the graph of ${network.name}: ${missing.map((l) => `'${l}'`).join(', ')}; choose among its listed layers`);
+}
+
+/** The default network: MobileNetV2 from the assets folder. */
+export async function defaultNetwork(): Promise<Network> {
   return networkFromBytes(new Uint8Array(await readFile(assetPath(DEFAULT_MODEL_ASSET))), 'MobileNetV2 (ImageNet, int8)');
+}
+
+/**
+ * Uploaded networks need no table: each is a blob named in datasets.blobs of the epochs dataset it was uploaded to
+ * ('model:<file name>' -> key); the lab's models are those of all its datasets.
+ */
+export const MODEL_PREFIX = 'model:';
+
+export async function labModels(db: Db, labId: string): Promise<{ name: string; key: string }[]> {
+  const rows = await db.select({ blobs: datasets.blobs }).from(datasets).where(eq(datasets.labId, labId));
+  const byKey = new Map<string, string>();
+  for (const { blobs } of rows) {
+    for (const [role, key] of Object.entries(blobs)) if (role.startsWith(MODEL_PREFIX)) byKey.set(key, role.slice(MODEL_PREFIX.length));
+  }
+  return [...byKey].map(([key, name]) => ({ name, key })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The network of an analysis: a model uploaded to the lab (by blob key), or the default MobileNetV2 (null). */
+export async function loadNetwork(db: Db, blobs: BlobStore, labId: string, modelKey: string | null): Promise<Network> {
+  if (!modelKey) return defaultNetwork();
+  const model = (await labModels(db, labId)).find((m) => m.key === modelKey);
+  if (!model) throw new Error('No model with this key was uploaded to this lab; upload the .onnx file first');
+  return networkFromBytes(new Uint8Array(await blobs.get(modelKey)), model.name);
 }

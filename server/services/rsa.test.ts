@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { Upload } from '@tus/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RsaSummary } from '@/db/schema';
 import { loadStimulusSet } from '@/server/rsa/stimuli';
@@ -9,7 +7,6 @@ import { DEFAULT_MODEL_ASSET } from '@/server/rsa/network';
 import { assetPath } from '@/server/assets';
 import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
 import type { SessionUser } from '@/server/trpc/init';
-import { uploadStore } from '@/server/uploads/store';
 import { startWorkers } from '@/workers/engine';
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 600_000): Promise<T> {
@@ -35,16 +32,8 @@ describe.skipIf(!hasModel)(`Level 2 RSA on the synthetic visual hierarchy (${dat
   let user: SessionUser;
   let labId: string;
   let datasetId: string;
-  let n = 0;
 
-  /** Puts bytes through the tus store the upload route writes to, as a finished upload. */
-  async function upload(name: string, bytes: Uint8Array) {
-    const store = uploadStore(platform.runtime.config.uploadDir);
-    const id = `rsa-${++n}-${Date.now()}`;
-    await store.create(new Upload({ id, size: bytes.length, offset: 0, metadata: { filename: name, labId, userId: user.id } }));
-    await store.write(Readable.from([Buffer.from(bytes)]), id, 0);
-    return id;
-  }
+  const upload = (name: string, bytes: Uint8Array) => platform.upload(user, labId, name, bytes);
 
   let analysis: Awaited<ReturnType<typeof getRsa>>;
   let table: Record<string, { trained: RsaSummary['networks']['trained']['alignment'][number]; random: RsaSummary['networks']['random']['alignment'][number] }>;

@@ -1,6 +1,6 @@
 /** Level 2: stimulus sets of epochs datasets, the RSA analysis (kind 'rsa' in `analyses`), its views and downloads. */
 import { TRPCError } from '@trpc/server';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { analyses, datasets, type RsaSummary } from '@/db/schema';
@@ -10,7 +10,7 @@ import { squareForm } from '@/lib/rsa';
 import { StimulusSetError, type StimulusFile } from '@/lib/stimuli';
 import { analysisJob, enqueueJob } from '@/server/jobs/service';
 import { classicalMds } from '@/server/rsa/mds';
-import { layerLabel } from '@/server/rsa/network';
+import { MODEL_PREFIX, checkNetworkChoice, describeNetwork, layerLabel, loadNetwork, networkFromBytes, type NetworkDescription } from '@/server/rsa/network';
 import { alignmentCsvOf, alignmentRows, contactsCsvOf } from '@/server/rsa/export';
 import { readStimulusFiles, storeStimulusSet, trialKeys } from '@/server/rsa/stimuli';
 import type { Runtime } from '@/server/runtime';
@@ -59,11 +59,11 @@ export async function attachStimulusFiles(runtime: Runtime, userId: string, labI
 
 export const attachStimuliInput = z.object({ datasetId: z.string(), uploadIds: importUploadsInput.shape.uploadIds });
 
-/** attachStimulusFiles for finished tus uploads of this user and lab; the uploads are removed once read. */
-export async function attachStimuli(runtime: Runtime, userId: string, labId: string, input: z.infer<typeof attachStimuliInput>) {
+/** Finished tus uploads of this user and lab, read into memory (stimuli and models are small enough). */
+async function readUploads(runtime: Runtime, userId: string, labId: string, uploadIds: readonly string[]): Promise<StimulusFile[]> {
   const store = uploadStore(runtime.config.uploadDir);
   const files: StimulusFile[] = [];
-  for (const id of input.uploadIds) {
+  for (const id of uploadIds) {
     const upload = await store.getUpload(id).catch(() => null);
     if (!upload || upload.metadata?.userId !== userId || upload.metadata?.labId !== labId || upload.offset !== upload.size) {
       throw new TRPCError({ code: 'NOT_FOUND', message: `Upload ${id} not found or not finished; upload the file again` });
@@ -72,9 +72,63 @@ export async function attachStimuli(runtime: Runtime, userId: string, labId: str
     for await (const chunk of store.read(id)) chunks.push(chunk as Uint8Array);
     files.push({ name: upload.metadata?.filename ?? id, bytes: new Uint8Array(Buffer.concat(chunks)) });
   }
-  const result = await attachStimulusFiles(runtime, userId, labId, input.datasetId, files);
-  await Promise.all(input.uploadIds.map((id) => store.remove(id).catch(() => undefined)));
+  return files;
+}
+
+async function removeUploads(runtime: Runtime, uploadIds: readonly string[]) {
+  const store = uploadStore(runtime.config.uploadDir);
+  await Promise.all(uploadIds.map((id) => store.remove(id).catch(() => undefined)));
+}
+
+/** attachStimulusFiles for finished tus uploads of this user and lab; the uploads are removed once read. */
+export async function attachStimuli(runtime: Runtime, userId: string, labId: string, input: z.infer<typeof attachStimuliInput>) {
+  const result = await attachStimulusFiles(runtime, userId, labId, input.datasetId, await readUploads(runtime, userId, labId, input.uploadIds));
+  await removeUploads(runtime, input.uploadIds);
   return result;
+}
+
+/** Descriptions by model sha256: measuring the layers' shapes runs the model (3 s for MobileNetV2), and they never change. */
+const descriptions = new Map<string, NetworkDescription>();
+
+/** A network's image input and its layers, for choosing what to compare. */
+export async function describeModel(runtime: Runtime, labId: string, modelKey: string | null) {
+  return badRequestOnError(async () => {
+    const network = await loadNetwork(runtime.db, runtime.blobs, labId, modelKey);
+    const description = descriptions.get(network.sha256) ?? (await describeNetwork(network));
+    descriptions.set(network.sha256, description);
+    // The same bytes may be uploaded under another name.
+    return { ...description, name: network.name };
+  });
+}
+
+export const attachModelInput = z.object({ datasetId: z.string(), uploadId: importUploadsInput.shape.uploadIds.element });
+
+/**
+ * Keeps an uploaded .onnx image model with the epochs dataset (replacing one of the same file name) once it reads as
+ * ONNX, has an image input and runs; returns its description. The upload is removed once read.
+ */
+export async function attachModel(runtime: Runtime, userId: string, labId: string, input: z.infer<typeof attachModelInput>) {
+  const dataset = await epochsDataset(runtime.db, labId, input.datasetId);
+  const [file] = await readUploads(runtime, userId, labId, [input.uploadId]);
+  const description = await badRequestOnError(() => describeNetwork(networkFromBytes(file!.bytes, file!.name)));
+  const { key } = await runtime.blobs.put(file!.bytes);
+  await runtime.db
+    .update(datasets)
+    .set({ blobs: sql`${datasets.blobs} || ${JSON.stringify({ [`${MODEL_PREFIX}${file!.name}`]: key })}::jsonb` })
+    .where(eq(datasets.id, dataset.id));
+  await removeUploads(runtime, [input.uploadId]);
+  await recordAudit(runtime.db, { labId, actorId: userId, action: 'dataset.model', objectType: 'dataset', objectId: dataset.id, detail: { file: file!.name, key } });
+  return { key, name: file!.name, description };
+}
+
+/** Runs `f`, turning a plain error (a model that does not read or run) into a BAD_REQUEST with its message. */
+async function badRequestOnError<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof TRPCError) throw err;
+    throw new TRPCError({ code: 'BAD_REQUEST', message: (err as Error).message, cause: err });
+  }
 }
 
 /** Creates the analysis record and queues its job. */
@@ -83,6 +137,7 @@ export async function startRsa(runtime: Runtime, userId: string, labId: string, 
   if (!dataset.blobs.stimuli || !dataset.blobs.stimulusOfEpoch) {
     throw new TRPCError({ code: 'BAD_REQUEST', message: `"${dataset.name}" has no stimulus set; attach the images its epochs showed first` });
   }
+  await badRequestOnError(async () => checkNetworkChoice(await loadNetwork(runtime.db, runtime.blobs, labId, params.modelKey), params.layers, params.input));
   const [analysis] = await runtime.db
     .insert(analyses)
     .values({ labId, datasetId: dataset.id, kind: 'rsa', name: params.name, params, createdBy: userId })

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { Upload } from '@tus/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers } from '@/workers/engine';
 import { databaseKind, startTestPlatform, type TestPlatform } from '@/server/testing/harness';
 import type { SessionUser } from '@/server/trpc/init';
-import { uploadStore } from '@/server/uploads/store';
 
 const recordings = path.resolve('../shared/data/recordings');
 const reference = JSON.parse(readFileSync(path.join(recordings, 'reference-mne.json'), 'utf8')) as Record<
@@ -18,16 +15,9 @@ describe(`upload and ingest of recordings (${databaseKind})`, () => {
   let platform: TestPlatform;
   let user: SessionUser;
   let labId: string;
-  let n = 0;
 
-  /** Puts a file through the same tus store the upload route writes to, as a finished upload. */
-  async function upload(name: string, bytes = readFileSync(path.join(recordings, name))) {
-    const store = uploadStore(platform.runtime.config.uploadDir);
-    const id = `test-${++n}-${Date.now()}`;
-    await store.create(new Upload({ id, size: bytes.length, offset: 0, metadata: { filename: name, labId, userId: user.id } }));
-    await store.write(Readable.from([bytes]), id, 0);
-    return id;
-  }
+  /** A recording (or any bytes) as a finished upload. */
+  const upload = (name: string, bytes: Uint8Array = readFileSync(path.join(recordings, name))) => platform.upload(user, labId, name, bytes);
 
   async function waitForDataset(datasetId: string) {
     for (let i = 0; i < 600; i++) {

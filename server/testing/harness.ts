@@ -5,6 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Upload } from '@tus/utils';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import pg from 'pg';
 import type { DatabaseConfig } from '@/db/client';
@@ -14,6 +16,7 @@ import { createRuntime, type Runtime } from '@/server/runtime';
 import { signUp } from '@/server/services/accounts';
 import { reviewGrantOfCookie } from '@/server/services/sharing';
 import { createCallerFactory, type SessionUser } from '@/server/trpc/init';
+import { uploadStore } from '@/server/uploads/store';
 
 export const databaseKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -46,6 +49,8 @@ export interface TestPlatform {
   /** A caller without an account whose request carries a review-link cookie, as a reviewer's browser does. */
   asReviewer(cookie: string): Promise<ReturnType<typeof createCaller>>;
   user(name: string): Promise<SessionUser>;
+  /** Puts bytes through the tus store the upload route writes to, as a finished upload of this user for the lab. */
+  upload(user: SessionUser, labId: string, name: string, bytes: Uint8Array): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,13 @@ export async function startTestPlatform(queue: { heartbeatSeconds?: number; supe
     async user(name) {
       const u = await signUp(runtime.db, { name, email: `${name.toLowerCase()}-${++n}@example.org`, password: 'a long enough password' });
       return { id: u.id, name: u.name, email: u.email };
+    },
+    async upload(user, labId, name, bytes) {
+      const store = uploadStore(config.uploadDir);
+      const id = `test-${++n}-${Date.now()}`;
+      await store.create(new Upload({ id, size: bytes.length, offset: 0, metadata: { filename: name, labId, userId: user.id } }));
+      await store.write(Readable.from([Buffer.from(bytes)]), id, 0);
+      return id;
     },
     async close() {
       await runtime.close();

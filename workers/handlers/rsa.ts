@@ -44,9 +44,9 @@ async function runAnalysis(ctx: JobContext, p: z.infer<typeof jobParams>) {
   const { set, stimulusOfEpoch } = await loadStimulusSet(blobs, { stimuli: stimuliKey, stimulusOfEpoch: ofEpochKey });
   const order = stimulusOrder(stimulusOfEpoch, labels, set.images.length);
 
-  const network = await loadNetwork(blobs, p.modelKey);
+  const network = await loadNetwork(db, blobs, ctx.labId, p.modelKey);
   const layers = p.layers.length ? p.layers : defaultRsaLayers(network.model);
-  const pixels = await preprocessImages(order.images.map((i) => set.images[i]!), modelInputSpec(network.model).spec);
+  const pixels = await preprocessImages(order.images.map((i) => set.images[i]!), modelInputSpec(network.model, p.input).spec);
   const rdms = await networkRdms(network.bytes, network.model, pixels, layers, {
     controlSeed: p.controlSeed,
     cacheDir: rsaCacheDir(),

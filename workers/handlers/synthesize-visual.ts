@@ -1,5 +1,5 @@
 import { synthesizeVisualParams } from '@/lib/jobs';
-import { loadNetwork } from '@/server/rsa/network';
+import { defaultNetwork } from '@/server/rsa/network';
 import { storeStimulusSet, trialKeys } from '@/server/rsa/stimuli';
 import { drawVisualHierarchy } from '@/server/rsa/synthetic';
 import type { JobContext } from '../context';
@@ -9,7 +9,7 @@ import { storeSyntheticEpochs } from './synthesize';
 /** The Level 2 demo dataset (server/rsa/synthetic.ts), its images attached as the stimulus set, as uploads are. */
 export async function synthesizeVisualDataset(ctx: JobContext) {
   const params = synthesizeVisualParams.parse(ctx.params);
-  const network = await loadNetwork(ctx.runtime.blobs, null);
+  const network = await defaultNetwork();
   const { set, epochs } = await drawVisualHierarchy(network, {
     seed: params.seed,
     perCategory: params.perCategory,
