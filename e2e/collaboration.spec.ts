@@ -154,6 +154,6 @@ test('a reviewer link opens the analysis without an account, and stops at once w
   const again = await reviewer.request.get(link, { maxRedirects: 0 });
   expect(again.status()).toBe(410);
   await reviewer.reload();
-  await expect(reviewer.getByRole('alert')).toBeVisible();
+  await expect(reviewer.getByText('Sign in first, or open a review link that is still valid')).toBeVisible();
   await expect(reviewer.getByTestId('threshold')).toHaveCount(0);
 });

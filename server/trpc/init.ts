@@ -65,7 +65,7 @@ export const objectProcedure = (needed: LabRole) =>
 
 /** For read-only views of an object: members, labs it is shared with, and reviewers holding a link (no account). */
 export const readProcedure = publicProcedure.input(labInput).use(async ({ ctx, input, getRawInput, next }) => {
-  if (!ctx.user && !ctx.review) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first' });
+  if (!ctx.user && !ctx.review) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first, or open a review link that is still valid' });
   const granted = await access(ctx.runtime.db, { userId: ctx.user?.id ?? null, review: ctx.review }, input.labId, await getRawInput(), 'viewer');
   return next({ ctx: { ...ctx, role: granted.role, via: granted.via } });
 });
