@@ -17,7 +17,7 @@ export function roleAtLeast(role: LabRole, needed: LabRole): boolean {
 export async function requireRole(db: Db, labId: string, userId: string, needed: LabRole): Promise<LabRole> {
   const role = await memberRole(db, labId, userId);
   if (!role) throw new TRPCError({ code: 'NOT_FOUND', message: 'Lab not found' });
-  return enough(role, needed);
+  return enough(role, needed, 'in the lab');
 }
 
 async function memberRole(db: Db, labId: string, userId: string): Promise<LabRole | null> {
@@ -28,9 +28,9 @@ async function memberRole(db: Db, labId: string, userId: string): Promise<LabRol
   return membership?.role ?? null;
 }
 
-function enough(role: LabRole, needed: LabRole): LabRole {
+function enough(role: LabRole, needed: LabRole, where: string): LabRole {
   if (!roleAtLeast(role, needed)) {
-    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${needed} role; you are a ${role}` });
+    throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${needed} role ${where}; you are a ${role}` });
   }
   return role;
 }
@@ -116,13 +116,13 @@ export async function access(db: Db, caller: Caller, labId: string, raw: unknown
   if (named && !located) throw new TRPCError({ code: 'NOT_FOUND', message: 'Not found' });
   if (caller.userId) {
     const role = await memberRole(db, labId, caller.userId);
-    if (role) return { role: enough(role, needed), via: 'member' };
+    if (role) return { role: enough(role, needed, 'in the lab'), via: 'member' };
   }
   if (located && caller.userId) {
     const role = await sharedRole(db, labId, located, caller.userId);
-    if (role) return { role: enough(role, needed), via: 'share' };
+    if (role) return { role: enough(role, needed, 'on what is shared with your lab'), via: 'share' };
   }
-  if (located && caller.review && reviewCovers(caller.review, labId, located)) return { role: enough('viewer', needed), via: 'review' };
+  if (located && caller.review && reviewCovers(caller.review, labId, located)) return { role: enough('viewer', needed, 'here'), via: 'review' };
   throw new TRPCError({ code: 'NOT_FOUND', message: named ? 'Not found' : 'Lab not found' });
 }
 
