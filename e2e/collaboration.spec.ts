@@ -33,7 +33,7 @@ test('A runs a Level 1 analysis and B makes a lab', async ({ browser }) => {
   const a = await newPage(browser);
   await signInDemo(a);
   await a.getByRole('link', { name: 'Demo lab' }).click();
-  await a.getByRole('link', { name: 'Synthetic iEEG (planted signatures)' }).click();
+  await a.getByRole('link', { name: 'Synthetic iEEG (planted signatures)', exact: true }).click();
   await expect(a.getByRole('heading', { name: 'Level 1: spectrotemporal signatures' })).toBeVisible({ timeout: 60_000 });
   await a.getByRole('button', { name: 'Run analysis' }).click();
   await expect(a.getByTestId('threshold')).toBeVisible({ timeout: 400_000 });

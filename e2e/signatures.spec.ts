@@ -7,7 +7,7 @@ test('run the quick Level 1 preset on the demo dataset and open a contact import
   await page.getByLabel('Password').fill('brainglass-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: 'Demo lab' }).click();
-  await page.getByRole('link', { name: 'Synthetic iEEG (planted signatures)' }).click();
+  await page.getByRole('link', { name: 'Synthetic iEEG (planted signatures)', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Level 1: spectrotemporal signatures' })).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Run analysis' }).click();
 
