@@ -146,7 +146,9 @@ async function decodeStimulus(file: StimulusFile, where: string): Promise<Stimul
     // a large photo costs no large buffer).
     await sharp(file.bytes).resize(8, 8, { fit: 'fill' }).raw().toBuffer();
   } catch (err) {
-    return new FormatError(file.name, where, `expected a complete ${meta.format.toUpperCase()} image, found one that does not decode (${(err as Error).message})`);
+    // libvips sometimes reports the decoder's own warning and sometimes only that a warning became an error.
+    const detail = /failOn/.test((err as Error).message) ? 'truncated or corrupt pixel data' : (err as Error).message;
+    return new FormatError(file.name, where, `expected a complete ${meta.format.toUpperCase()} image, found one that does not decode (${detail})`);
   }
   return { file: file.name, format: meta.format, width: meta.width, height: meta.height, bytes: file.bytes };
 }
