@@ -72,7 +72,8 @@ test('stream S001R01.edf into a device session with `npm run stream`, calibrate 
   let streamLog = '';
   stream.stderr.on('data', (d: Buffer) => (streamLog += d.toString()));
   try {
-    await expect(page.getByTestId('points')).toContainText('receiving', { timeout: 60_000 });
+    // The stream compiles its TypeScript on start; on a busy 2-core machine that alone can take a minute.
+    await expect(page.getByTestId('points')).toContainText('receiving', { timeout: 120_000 });
     for (const action of ['eyes open', 'counting']) {
       await page.getByLabel('New action').fill(action);
       await page.getByRole('button', { name: 'Add action' }).click();
@@ -89,6 +90,8 @@ test('stream S001R01.edf into a device session with `npm run stream`, calibrate 
     const before = await mapPixels(page);
     await expect.poll(async () => (await mapPixels(page)).hash, { timeout: 10_000 }).not.toBe(before.hash);
     await expect(page.getByTestId('dropped')).toHaveText('0 dropped');
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n\nnpm run stream said:\n${streamLog || '(nothing)'}`);
   } finally {
     stream.kill();
   }
